@@ -1,0 +1,1 @@
+"""Applications: their releases, their state on the cluster, and the Kubernetes side."""

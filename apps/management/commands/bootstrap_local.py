@@ -1,0 +1,53 @@
+"""Prepare a local Berth: register the local cluster and a demo organization."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from apps.models import Cluster
+from tenants.models import Department, Membership, Organization, Role
+
+DEMO_USER = "demo"
+
+
+class Command(BaseCommand):
+    help = "Register the local cluster and create a demo organization with an owner."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="Demo owner's password (default: random).")
+
+    @transaction.atomic
+    def handle(self, *args, password=None, **options):
+        cluster, created = Cluster.objects.get_or_create(
+            name="local",
+            defaults={
+                "region": "local",
+                "kubeconfig_path": settings.LOCAL_KUBECONFIG,
+                "is_default": not Cluster.objects.filter(is_default=True).exists(),
+            },
+        )
+        if created:
+            self.stdout.write(f"Registered cluster {cluster.name} ({cluster.kubeconfig_path}).")
+        organization, _ = Organization.objects.get_or_create(
+            slug="demo", defaults={"name": "Demo Company"}
+        )
+        Department.objects.get_or_create(
+            organization=organization, slug="web", defaults={"name": "Web team"}
+        )
+        user, user_created = get_user_model().objects.get_or_create(username=DEMO_USER)
+        if user_created or password:
+            password = password or secrets.token_urlsafe(9)
+            user.set_password(password)
+            user.save()
+        Membership.objects.get_or_create(
+            user=user, organization=organization, defaults={"role": Role.OWNER}
+        )
+        if password:
+            self.stdout.write(
+                self.style.SUCCESS(f"Sign in as {DEMO_USER} with password {password}")
+            )
+        else:
+            self.stdout.write(f"Demo owner {DEMO_USER} exists; pass --password to reset it.")

@@ -1,0 +1,1 @@
+"""Console pages for applications, one module per page group."""

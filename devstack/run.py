@@ -1,0 +1,87 @@
+"""`make run`: Berth and everything it needs, in one terminal, until Ctrl-C.
+
+Starts (or reuses) the local cluster and Redis, migrates, registers the local cluster
+and a demo organization, then runs a Celery worker with beat and the ASGI server on
+http://127.0.0.1:8000. Ctrl-C stops what this command started and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+HOST_PORT = os.environ.get("BERTH_LISTEN", "127.0.0.1:8000")
+SYSTEM_PYTHON = os.environ.get("BERTH_SYSTEM_PYTHON", "python3")
+
+
+def log(message: str) -> None:
+    print(f"[berth] {message}", flush=True)
+
+
+def cluster_running() -> bool:
+    status = [SYSTEM_PYTHON, str(ROOT / "localcluster/cluster.py"), "status"]
+    return subprocess.run(status, capture_output=True).returncode == 0
+
+
+def manage(*args: str) -> None:
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def main() -> None:
+    started_cluster = not cluster_running()
+    services = [SYSTEM_PYTHON, str(ROOT / "devstack/services.py")]
+    redis_was_up = subprocess.run([*services, "check", "redis"]).returncode == 0
+    subprocess.run([SYSTEM_PYTHON, str(ROOT / "localcluster/cluster.py"), "up"], check=True)
+    subprocess.run([*services, "up", "redis"], check=True)
+    (ROOT / "var").mkdir(exist_ok=True)
+    manage("migrate", "--noinput", "-v", "0")
+    manage(
+        "bootstrap_local",
+        *(
+            ["--password", os.environ["BERTH_DEMO_PASSWORD"]]
+            if os.environ.get("BERTH_DEMO_PASSWORD")
+            else []
+        ),
+    )
+
+    children = [
+        subprocess.Popen(
+            [PYTHON, "-m", "celery", "-A", "console", "worker", "--beat",
+             "--concurrency", "4", "--loglevel", "INFO",
+             "--schedule", str(ROOT / "var/celerybeat-schedule")],
+            cwd=ROOT,
+        ),
+        subprocess.Popen(
+            [PYTHON, str(ROOT / "manage.py"), "runserver", HOST_PORT, "--noreload"], cwd=ROOT
+        ),
+    ]  # fmt: skip
+    log(f"Berth is starting on http://{HOST_PORT}/ (Ctrl-C stops it)")
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        log("a Berth process exited; stopping the rest")
+    except KeyboardInterrupt:
+        log("stopping")
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if not redis_was_up:
+            subprocess.run([*services, "down", "redis"])
+        if started_cluster:
+            subprocess.run([SYSTEM_PYTHON, str(ROOT / "localcluster/cluster.py"), "down"])
+
+
+if __name__ == "__main__":
+    main()

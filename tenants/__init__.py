@@ -1,0 +1,1 @@
+"""Tenancy: organizations, departments, members and roles, access rules, the audit log."""

@@ -1,0 +1,75 @@
+"""Shared fixtures: the standard cast of users, and the real local cluster."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tenants.models import Role
+
+from . import factories
+
+
+@pytest.fixture
+def organization(db):
+    return factories.organization()
+
+
+@pytest.fixture
+def other_organization(db):
+    return factories.organization()
+
+
+@pytest.fixture
+def owner(organization):
+    return factories.user(organization=organization, role=Role.OWNER)
+
+
+@pytest.fixture
+def member(organization):
+    return factories.user(organization=organization, role=Role.MEMBER)
+
+
+@pytest.fixture
+def outsider(other_organization):
+    """A member of another organization: everything of `organization` is 404 to them."""
+    return factories.user(organization=other_organization, role=Role.OWNER)
+
+
+@pytest.fixture
+def offline_cluster(db):
+    """A cluster row whose kubeconfig does not exist: for tests that touch no cluster."""
+    return factories.cluster()
+
+
+def _cluster_problem(kubeconfig: str) -> str | None:
+    from apps.kube.client import ClusterAddress, ClusterError, request
+
+    if not os.path.exists(kubeconfig):
+        return f"no kubeconfig at {kubeconfig}"
+    try:
+        request(ClusterAddress(kubeconfig), "GET", "/api/v1/nodes", query={"limit": "1"})
+    except ClusterError as error:
+        return str(error)
+    return None
+
+
+@pytest.fixture(scope="session")
+def local_kubeconfig() -> str:
+    """The real local cluster's kubeconfig. `make test` starts the cluster and requires
+    it; a bare `pytest` without it skips the cluster tests and says why."""
+    kubeconfig = settings.LOCAL_KUBECONFIG
+    problem = _cluster_problem(kubeconfig)
+    if problem:
+        message = f"local cluster not reachable ({problem}); run `make cluster-up`"
+        if os.environ.get("BERTH_REQUIRE_CLUSTER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return kubeconfig
+
+
+@pytest.fixture
+def local_cluster(db, local_kubeconfig):
+    return factories.cluster(kubeconfig_path=local_kubeconfig, name="local")

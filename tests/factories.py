@@ -1,0 +1,55 @@
+"""Small builders for test data: organizations, members in each role, apps."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth import get_user_model
+
+from apps.models import Application, Cluster
+from apps.spec import AppSpec
+from tenants.audit import Actor
+from tenants.models import Department, Membership, Organization, Role
+
+PASSWORD = "correct-horse-battery"
+
+
+def unique_slug(prefix: str = "t") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+def organization(slug: str | None = None) -> Organization:
+    slug = slug or unique_slug("org")
+    org = Organization.objects.create(name=slug.title(), slug=slug)
+    Department.objects.create(organization=org, name="Web", slug="web")
+    return org
+
+
+def user(username: str | None = None, organization=None, role: Role = Role.MEMBER):
+    account = get_user_model().objects.create_user(
+        username=username or unique_slug("user"), password=PASSWORD
+    )
+    if organization is not None:
+        Membership.objects.create(user=account, organization=organization, role=role)
+    return account
+
+
+def cluster(kubeconfig_path: str = "/nonexistent/kubeconfig", name: str | None = None) -> Cluster:
+    return Cluster.objects.create(
+        name=name or unique_slug("cluster"),
+        region="test",
+        kubeconfig_path=kubeconfig_path,
+        is_default=not Cluster.objects.filter(is_default=True).exists(),
+    )
+
+
+def application(owner, organization, target_cluster, name="hello", **spec) -> Application:
+    from apps import actions
+
+    return actions.create_application(
+        Actor(user=owner, via="test"),
+        organization.departments.get(),
+        name,
+        AppSpec(**{"image": "nginx:1.27", "instances": 2, "port": 80, **spec}),
+        cluster=target_cluster,
+    )

@@ -1,0 +1,46 @@
+"""The live-status websocket: only people who may see the app can listen."""
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.db import connections
+from django.test import override_settings
+
+from apps.reconcile import notify
+from console.routing import websocket_urlpatterns
+
+from .. import factories
+
+IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+async def connect(user, organization, name="hello"):
+    communicator = WebsocketCommunicator(
+        URLRouter(websocket_urlpatterns), f"/ws/orgs/{organization.slug}/apps/{name}/"
+    )
+    communicator.scope["user"] = user
+    connected, code = await communicator.connect()
+    return communicator, connected, code
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(CHANNEL_LAYERS=IN_MEMORY)
+async def test_member_hears_changes_and_outsider_is_refused(
+    owner, outsider, organization, offline_cluster
+):
+    application = await database_sync_to_async(factories.application)(
+        owner, organization, offline_cluster
+    )
+    listener, connected, _code = await connect(owner, organization)
+    assert connected
+    await database_sync_to_async(notify)(application.pk)
+    assert await listener.receive_json_from(timeout=2) == {"event": "changed"}
+    await listener.disconnect()
+
+    _stranger, connected, code = await connect(outsider, organization)
+    assert not connected and code == 4404
+    _nobody, connected, code = await connect(owner, organization, name="missing")
+    assert not connected and code == 4404
+    # Close the worker thread's connection so the test database can be dropped.
+    await database_sync_to_async(connections.close_all)()

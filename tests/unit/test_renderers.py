@@ -1,0 +1,81 @@
+"""Renderers are pure: models in, manifests out, compared with golden files."""
+
+import json
+import os
+from pathlib import Path
+
+from apps.kube.manifests import render_release
+from apps.models import Application, Release
+from apps.spec import AppSpec
+from tenants.models import Department, Organization
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+
+
+def sample_release() -> tuple[Application, Release]:
+    organization = Organization(pk=1, name="Acme", slug="acme")
+    department = Department(pk=2, organization=organization, name="Web", slug="web")
+    application = Application(pk=7, organization=organization, department=department, name="hello")
+    spec = AppSpec(
+        image="nginx:1.27",
+        instances=3,
+        cpu_limit="1",
+        memory_limit="256Mi",
+        cpu_request="250m",
+        port=8080,
+        env=(("GREETING", "hi"), ("MODE", "prod")),
+    )
+    release = Release(application=application, number=3, spec=spec.to_dict())
+    return application, release
+
+
+def test_release_renders_as_golden_manifests():
+    manifests = render_release(*sample_release())
+    golden = GOLDEN / "hello-release-3.json"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_text(json.dumps(manifests, indent=2, sort_keys=True) + "\n")
+    assert manifests == json.loads(golden.read_text())
+
+
+def test_objects_come_in_apply_order():
+    kinds = [manifest["kind"] for manifest in render_release(*sample_release())]
+    assert kinds == ["Namespace", "Service", "Deployment"]
+
+
+def test_selector_does_not_change_between_releases():
+    application, release = sample_release()
+    later = Release(application=application, number=9, spec=release.spec)
+    first = render_release(application, release)[2]["spec"]["selector"]
+    second = render_release(application, later)[2]["spec"]["selector"]
+    assert first == second
+    assert "berth.io/release" not in first["matchLabels"]
+
+
+def test_request_defaults_to_limit():
+    application, release = sample_release()
+    container = render_release(application, release)[2]["spec"]["template"]["spec"]["containers"][0]
+    assert container["resources"]["requests"] == {"cpu": "250m", "memory": "256Mi"}
+    assert container["resources"]["limits"] == {"cpu": "1", "memory": "256Mi"}
+
+
+def test_instances_spread_across_zones():
+    deployment = render_release(*sample_release())[2]
+    [zone_rule] = [
+        rule
+        for rule in deployment["spec"]["template"]["spec"]["topologySpreadConstraints"]
+        if rule["topologyKey"] == "topology.kubernetes.io/zone"
+    ]
+    assert zone_rule["whenUnsatisfiable"] == "DoNotSchedule"
+    assert zone_rule["maxSkew"] == 1
+
+
+def test_namespace_is_labelled_with_tenant():
+    namespace = render_release(*sample_release())[0]
+    assert namespace["metadata"] == {
+        "name": "acme--web",
+        "labels": {
+            "app.kubernetes.io/managed-by": "berth",
+            "berth.io/organization": "acme",
+            "berth.io/department": "web",
+        },
+    }
