@@ -6,10 +6,19 @@ import os
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tenants.models import Role
 
 from . import factories
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages in English unless a test asks otherwise: a request in another
+    language leaves that language active in the thread."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
