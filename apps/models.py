@@ -57,8 +57,9 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # Null only between the app's row and its first release being written.
     desired_release = models.ForeignKey(
-        "Release", on_delete=models.PROTECT, null=True, related_name="+"
+        "Release", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     applied_release = models.ForeignKey(
         "Release", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

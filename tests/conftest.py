@@ -6,8 +6,11 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
+from kubernetes import client, config
 
+from apps.kube.client import ClusterAddress, ClusterError, NotFound, request
 from tenants.models import Role
 
 from . import factories
@@ -19,6 +22,24 @@ def english():
     language leaves that language active in the thread."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def end_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Close sessions that would keep the test database from being dropped.
+
+    Playwright's sync API runs test code beside its own event loop, and Django then
+    keeps that code's queries on a connection of their own, which pytest-django does
+    not know to close. Ending them here, just before the database is dropped, keeps
+    the teardown clean.
+    """
+    yield
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
@@ -54,8 +75,6 @@ def offline_cluster(db):
 
 
 def _cluster_problem(kubeconfig: str) -> str | None:
-    from apps.kube.client import ClusterAddress, ClusterError, request
-
     if not os.path.exists(kubeconfig):
         return f"no kubeconfig at {kubeconfig}"
     try:
@@ -82,3 +101,21 @@ def local_kubeconfig() -> str:
 @pytest.fixture
 def local_cluster(db, local_kubeconfig):
     return factories.cluster(kubeconfig_path=local_kubeconfig, name="local")
+
+
+@pytest.fixture(scope="session")
+def kube(local_kubeconfig):
+    """The official client, used to check what Berth did on the real cluster."""
+    api = config.new_client_from_config(config_file=local_kubeconfig)
+    return {"core": client.CoreV1Api(api), "apps": client.AppsV1Api(api)}
+
+
+@pytest.fixture
+def tenant_namespace(local_kubeconfig, organization):
+    """The test organization's namespace, removed afterwards whatever the test left."""
+    namespace = f"{organization.slug}--web"
+    yield namespace
+    try:
+        request(ClusterAddress(local_kubeconfig), "DELETE", f"/api/v1/namespaces/{namespace}")
+    except NotFound:
+        pass

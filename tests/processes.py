@@ -55,6 +55,21 @@ def berth_process(args: list[str], log_path: Path, ready_port: int | None = None
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
+        _wait_for_group_exit(child.pid)
+
+
+def _wait_for_group_exit(group: int, timeout: float = 20) -> None:
+    """Worker pool processes outlive their parent briefly; their database sessions
+    must be gone before the test database is dropped."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGKILL)
 
 
 def _wait_for_port(port: int, child: subprocess.Popen, log_path: Path) -> None:

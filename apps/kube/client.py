@@ -10,6 +10,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import urllib3
 from kubernetes import client as k8s
@@ -107,7 +108,7 @@ def request(
 def _query_string(query: dict | None) -> str:
     if not query:
         return ""
-    return "?" + urllib3.request.urlencode(query)
+    return "?" + urlencode(query)
 
 
 def _decode(response) -> dict:
