@@ -19,6 +19,18 @@ class Cluster(models.Model):
         _("kubeconfig context"), max_length=200, blank=True, help_text=_("Empty: current context.")
     )
     is_default = models.BooleanField(_("default for new apps"), default=False)
+    # Which nodes this cluster's apps may run on: the same kubeconfig can be registered
+    # twice with different node pools (the local cluster's real node and its
+    # simulated ones, say).
+    node_selector = models.JSONField(
+        _("node selector"), default=dict, blank=True, help_text=_("Node labels apps must match.")
+    )
+    tolerations = models.JSONField(
+        _("tolerations"),
+        default=list,
+        blank=True,
+        help_text=_("Kubernetes tolerations given to every app, for tainted nodes."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -100,7 +100,10 @@ def local_kubeconfig() -> str:
 
 @pytest.fixture
 def local_cluster(db, local_kubeconfig):
-    return factories.cluster(kubeconfig_path=local_kubeconfig, name="local")
+    """The local cluster's simulated nodes (kwok), where any image "runs"."""
+    return factories.cluster(
+        kubeconfig_path=local_kubeconfig, name="local", node_selector={"type": "kwok"}
+    )
 
 
 @pytest.fixture(scope="session")

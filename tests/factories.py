@@ -34,12 +34,15 @@ def user(username: str | None = None, organization=None, role: Role = Role.MEMBE
     return account
 
 
-def cluster(kubeconfig_path: str = "/nonexistent/kubeconfig", name: str | None = None) -> Cluster:
+def cluster(
+    kubeconfig_path: str = "/nonexistent/kubeconfig", name: str | None = None, **fields
+) -> Cluster:
     return Cluster.objects.create(
         name=name or unique_slug("cluster"),
         region="test",
         kubeconfig_path=kubeconfig_path,
         is_default=not Cluster.objects.filter(is_default=True).exists(),
+        **fields,
     )
 
 

@@ -29,6 +29,7 @@ def render_deployment(application, release) -> dict:
             "template": {
                 "metadata": {"labels": pod_labels},
                 "spec": {
+                    **_placement(application.cluster),
                     "enableServiceLinks": False,
                     "automountServiceAccountToken": False,
                     "terminationGracePeriodSeconds": TERMINATION_GRACE_SECONDS,
@@ -38,6 +39,15 @@ def render_deployment(application, release) -> dict:
             },
         },
     }
+
+
+def _placement(cluster) -> dict:
+    placement = {}
+    if cluster.node_selector:
+        placement["nodeSelector"] = cluster.node_selector
+    if cluster.tolerations:
+        placement["tolerations"] = cluster.tolerations
+    return placement
 
 
 def _spread(selector: dict[str, str]) -> list[dict]:

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from apps.kube.manifests import render_release
-from apps.models import Application, Release
+from apps.models import Application, Cluster, Release
 from apps.spec import AppSpec
 from tenants.models import Department, Organization
 
@@ -15,7 +15,10 @@ GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 def sample_release() -> tuple[Application, Release]:
     organization = Organization(pk=1, name="Acme", slug="acme")
     department = Department(pk=2, organization=organization, name="Web", slug="web")
-    application = Application(pk=7, organization=organization, department=department, name="hello")
+    cluster = Cluster(name="local", node_selector={"type": "kwok"})
+    application = Application(
+        pk=7, organization=organization, department=department, cluster=cluster, name="hello"
+    )
     spec = AppSpec(
         image="nginx:1.27",
         instances=3,
@@ -79,3 +82,11 @@ def test_namespace_is_labelled_with_tenant():
             "berth.io/department": "web",
         },
     }
+
+
+def test_cluster_node_pool_reaches_pods():
+    application, release = sample_release()
+    application.cluster.tolerations = [{"key": "berth.io/real", "operator": "Exists"}]
+    pod = render_release(application, release)[2]["spec"]["template"]["spec"]
+    assert pod["nodeSelector"] == {"type": "kwok"}
+    assert pod["tolerations"] == [{"key": "berth.io/real", "operator": "Exists"}]
