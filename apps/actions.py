@@ -118,7 +118,7 @@ def delete_application(actor: Actor, application: Application) -> None:
             department=locked.department,
             changes={"before": locked.spec.to_dict()},
         )
-        transaction.on_commit(lambda: tasks.delete_application.delay(application.pk))
+        _after_commit(tasks.delete_application, application)
     logger.info("application deletion requested", extra=_context(application))
 
 
@@ -194,8 +194,27 @@ def _new_release(
             "next_attempt_at",
         ]
     )
-    transaction.on_commit(lambda: tasks.apply_application.delay(application.pk))
+    _after_commit(tasks.apply_application, application)
     return release
+
+
+def _after_commit(task, application: Application) -> None:
+    """Queue the cluster work once the change is committed. If the broker cannot take
+    it, the change is still saved and the periodic reconcile picks the app up when
+    its `next_attempt_at` comes."""
+
+    def enqueue():
+        try:
+            task.delay(application.pk)
+        except Exception:
+            logger.warning(
+                "could not queue %s; the periodic reconcile will retry",
+                task.name,
+                extra=_context(application),
+                exc_info=True,
+            )
+
+    transaction.on_commit(enqueue)
 
 
 def _context(application: Application, release: Release | None = None) -> dict:
