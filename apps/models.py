@@ -107,6 +107,16 @@ class Application(models.Model):
         return self.department.namespace
 
     @property
+    def hostname(self) -> str:
+        """The app's public name: unique because app names are unique per organization."""
+        return f"{self.name}.{self.organization.slug}.{settings.BERTH_APPS_DOMAIN}"
+
+    @property
+    def url(self) -> str:
+        port = settings.BERTH_APPS_HTTP_PORT
+        return f"http://{self.hostname}{'' if port == 80 else f':{port}'}/"
+
+    @property
     def spec(self) -> AppSpec:
         return self.desired_release.app_spec
 

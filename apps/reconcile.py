@@ -175,6 +175,7 @@ def delete_application(application_id: int) -> Outcome:
     address = ClusterAddress.of(application.cluster)
     namespace, name = application.namespace, application.name
     paths = [
+        applier.object_path("networking.k8s.io/v1", "Ingress", name, namespace),
         applier.object_path("apps/v1", "Deployment", name, namespace),
         applier.object_path("v1", "Service", name, namespace),
     ]

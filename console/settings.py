@@ -158,6 +158,13 @@ LOCAL_CLUSTER_STATE = Path(
 )
 LOCAL_KUBECONFIG = os.environ.get("BERTH_KUBECONFIG", str(LOCAL_CLUSTER_STATE / "kubeconfig"))
 
+# Apps are reached at <app>.<organization>.<apps domain> through the ingress
+# controller of this class. `*.localhost` resolves to loopback in browsers and curl,
+# which suits the local cluster's controller on 127.0.0.1:18080.
+BERTH_APPS_DOMAIN = os.environ.get("BERTH_APPS_DOMAIN", "apps.localhost")
+BERTH_APPS_HTTP_PORT = int(os.environ.get("BERTH_APPS_HTTP_PORT", "18080"))
+BERTH_INGRESS_CLASS = os.environ.get("BERTH_INGRESS_CLASS", "berth")
+
 BERTH_MAX_INSTANCES = int(os.environ.get("BERTH_MAX_INSTANCES", "50"))
 # How long a rollout is watched for before Berth leaves it to the periodic reconcile.
 BERTH_ROLLOUT_WATCH_SECONDS = int(os.environ.get("BERTH_ROLLOUT_WATCH_SECONDS", "300"))

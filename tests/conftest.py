@@ -110,7 +110,11 @@ def local_cluster(db, local_kubeconfig):
 def kube(local_kubeconfig):
     """The official client, used to check what Berth did on the real cluster."""
     api = config.new_client_from_config(config_file=local_kubeconfig)
-    return {"core": client.CoreV1Api(api), "apps": client.AppsV1Api(api)}
+    return {
+        "core": client.CoreV1Api(api),
+        "apps": client.AppsV1Api(api),
+        "networking": client.NetworkingV1Api(api),
+    }
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ _RESOURCES = {
     ("v1", "ConfigMap"): ("/api/v1", "configmaps", True),
     ("v1", "Secret"): ("/api/v1", "secrets", True),
     ("apps/v1", "Deployment"): ("/apis/apps/v1", "deployments", True),
+    ("networking.k8s.io/v1", "Ingress"): ("/apis/networking.k8s.io/v1", "ingresses", True),
 }
 
 

@@ -1,4 +1,5 @@
 from .deployment import render_deployment
+from .ingress import render_ingress
 from .namespace import render_namespace
 from .service import render_service
 
@@ -9,4 +10,5 @@ def render_release(application, release) -> list[dict]:
         render_namespace(application.department),
         render_service(application, release),
         render_deployment(application, release),
+        render_ingress(application, release),
     ]

@@ -39,6 +39,8 @@ def test_create_scale_delete(local_cluster, owner, organization, tenant_namespac
     assert deployment.metadata.managed_fields[0].manager == "berth"
     service = kube["core"].read_namespaced_service("hello", tenant_namespace)
     assert service.spec.ports[0].target_port == 80
+    ingress = kube["networking"].read_namespaced_ingress("hello", tenant_namespace)
+    assert ingress.spec.rules[0].host == f"hello.{organization.slug}.apps.localhost"
     namespace = kube["core"].read_namespace(tenant_namespace)
     assert namespace.metadata.labels["berth.io/department"] == "web"
 
@@ -64,7 +66,11 @@ def test_create_scale_delete(local_cluster, owner, organization, tenant_namespac
         message="app deleted from the cluster",
     )
     assert not Application.objects.filter(pk=application.pk).exists()
-    for read in (kube["apps"].read_namespaced_deployment, kube["core"].read_namespaced_service):
+    for read in (
+        kube["apps"].read_namespaced_deployment,
+        kube["core"].read_namespaced_service,
+        kube["networking"].read_namespaced_ingress,
+    ):
         with pytest.raises(ApiException) as gone:
             read("hello", tenant_namespace)
         assert gone.value.status == 404

@@ -42,7 +42,7 @@ def test_release_renders_as_golden_manifests():
 
 def test_objects_come_in_apply_order():
     kinds = [manifest["kind"] for manifest in render_release(*sample_release())]
-    assert kinds == ["Namespace", "Service", "Deployment"]
+    assert kinds == ["Namespace", "Service", "Deployment", "Ingress"]
 
 
 def test_selector_does_not_change_between_releases():
@@ -90,3 +90,15 @@ def test_cluster_node_pool_reaches_pods():
     pod = render_release(application, release)[2]["spec"]["template"]["spec"]
     assert pod["nodeSelector"] == {"type": "kwok"}
     assert pod["tolerations"] == [{"key": "berth.io/real", "operator": "Exists"}]
+
+
+def test_ingress_routes_the_public_hostname(settings):
+    settings.BERTH_APPS_DOMAIN = "apps.example.test"
+    ingress = render_release(*sample_release())[3]
+    [rule] = ingress["spec"]["rules"]
+    assert rule["host"] == "hello.acme.apps.example.test"
+    assert ingress["spec"]["ingressClassName"] == "berth"
+    assert rule["http"]["paths"][0]["backend"]["service"] == {
+        "name": "hello",
+        "port": {"number": 80},
+    }
