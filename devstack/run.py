@@ -29,6 +29,18 @@ def cluster_running() -> bool:
     return subprocess.run(status, capture_output=True).returncode == 0
 
 
+def node_pool() -> str:
+    """The real node when this machine can run containers, else kwok's simulated nodes."""
+    check = [SYSTEM_PYTHON, str(ROOT / "localcluster/cluster.py"), "real-node"]
+    result = subprocess.run(check, capture_output=True, text=True)
+    if result.returncode == 0:
+        log("apps run in real containers on the local cluster's real node")
+        return "real"
+    reason = (result.stdout + result.stderr).strip() or "the real node is not ready"
+    log(f"apps run on simulated nodes (no real containers): {reason}")
+    return "simulated"
+
+
 def manage(*args: str) -> None:
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 

@@ -11,6 +11,18 @@ from apps.models import Cluster
 from tenants.models import Department, Membership, Organization, Role
 
 DEMO_USER = "demo"
+# Node pools of the local cluster (see localcluster/README.md): a real node that runs
+# containers, tainted so only apps that ask land there, and kwok's simulated nodes.
+NODE_POOLS = {
+    "real": {
+        "node_selector": {"berth.io/node-kind": "real"},
+        "tolerations": [
+            {"key": "berth.io/real-node", "operator": "Equal", "value": "true",
+             "effect": "NoSchedule"}
+        ],
+    },
+    "simulated": {"node_selector": {"type": "kwok"}, "tolerations": []},
+}  # fmt: skip
 
 
 class Command(BaseCommand):
@@ -18,19 +30,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", help="Demo owner's password (default: random).")
+        parser.add_argument(
+            "--node-pool",
+            choices=sorted(NODE_POOLS),
+            default="simulated",
+            help="Which of the local cluster's nodes the demo's apps run on.",
+        )
 
     @transaction.atomic
-    def handle(self, *args, password=None, **options):
-        cluster, created = Cluster.objects.get_or_create(
+    def handle(self, *args, password=None, node_pool="simulated", **options):
+        cluster, created = Cluster.objects.update_or_create(
             name="local",
-            defaults={
+            defaults={"kubeconfig_path": settings.LOCAL_KUBECONFIG, **NODE_POOLS[node_pool]},
+            create_defaults={
                 "region": "local",
                 "kubeconfig_path": settings.LOCAL_KUBECONFIG,
                 "is_default": not Cluster.objects.filter(is_default=True).exists(),
+                **NODE_POOLS[node_pool],
             },
         )
-        if created:
-            self.stdout.write(f"Registered cluster {cluster.name} ({cluster.kubeconfig_path}).")
+        verb = "Registered" if created else "Using"
+        self.stdout.write(f"{verb} cluster {cluster.name} ({node_pool} nodes).")
         organization, _ = Organization.objects.get_or_create(
             slug="demo", defaults={"name": "Demo Company"}
         )
