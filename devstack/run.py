@@ -45,7 +45,12 @@ def manage(*args: str) -> None:
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt  # a SIGTERM stops Berth the same way Ctrl-C does
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _interrupt)
     started_cluster = not cluster_running()
     services = [SYSTEM_PYTHON, str(ROOT / "devstack/services.py")]
     redis_was_up = subprocess.run([*services, "check", "redis"]).returncode == 0
