@@ -1,5 +1,6 @@
 """`make bench`: run every benchmark against the local cluster and services."""
 
+import logging
 import sys
 
 from .harness import scratch_database, setup_django
@@ -7,6 +8,7 @@ from .harness import scratch_database, setup_django
 
 def main(selected: list[str]) -> None:
     setup_django()
+    logging.getLogger("apps").setLevel(logging.WARNING)  # one line per app is noise here
     from . import apply, dashboard
 
     benchmarks = {"dashboard": dashboard.run, "apply": apply.run}
