@@ -158,6 +158,28 @@ LOCAL_CLUSTER_STATE = Path(
 )
 LOCAL_KUBECONFIG = os.environ.get("BERTH_KUBECONFIG", str(LOCAL_CLUSTER_STATE / "kubeconfig"))
 
+# Email: printed to the console unless an SMTP server is configured.
+EMAIL_HOST = os.environ.get("BERTH_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("BERTH_EMAIL_PORT", "25"))
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("BERTH_FROM_EMAIL", "berth@localhost")
+# The address people reach the console at, for links in emails.
+BERTH_PUBLIC_URL = os.environ.get("BERTH_PUBLIC_URL", "http://127.0.0.1:8000")
+BERTH_INVITATION_DAYS = int(os.environ.get("BERTH_INVITATION_DAYS", "7"))
+
+# Fernet key for access-key secrets; derived from SECRET_KEY when empty.
+BERTH_ENCRYPTION_KEY = os.environ.get("BERTH_ENCRYPTION_KEY", "")
+BERTH_MAX_ACCESS_KEYS = int(os.environ.get("BERTH_MAX_ACCESS_KEYS", "10"))
+# Signed API requests: the region and service in their credential scope, and how far
+# a request's clock may be from Berth's.
+BERTH_SIGNING_REGION = os.environ.get("BERTH_SIGNING_REGION", "us-east-1")
+BERTH_SIGNING_SERVICE = "berth"
+BERTH_SIGNING_MAX_SKEW_SECONDS = 300
+
 BERTH_MAX_INSTANCES = int(os.environ.get("BERTH_MAX_INSTANCES", "50"))
 # How long a rollout is watched for before Berth leaves it to the periodic reconcile.
 BERTH_ROLLOUT_WATCH_SECONDS = int(os.environ.get("BERTH_ROLLOUT_WATCH_SECONDS", "300"))

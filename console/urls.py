@@ -11,4 +11,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("orgs/<slug:organization>/", include("apps.urls")),
+    path("orgs/<slug:organization>/", include("tenants.urls")),
+    path("", include("tenants.account_urls")),
 ]

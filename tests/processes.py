@@ -27,9 +27,7 @@ def free_port() -> int:
 def test_database_env() -> dict[str, str]:
     """Environment that points a child process at the database this test uses."""
     database = settings.DATABASES["default"]
-    url = (
-        f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
-    )
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     return {**os.environ, "BERTH_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
 
 

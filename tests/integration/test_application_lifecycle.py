@@ -82,9 +82,7 @@ def test_rejected_release_changes_nothing(
     assert reconcile.apply_application(application.pk) is Outcome.APPLIED
     # Bypass Berth's own validation to make the cluster itself refuse the spec.
     release = actions.scale_application(Actor(user=owner, via="test"), application, 2)
-    type(release).objects.filter(pk=release.pk).update(
-        spec={**release.spec, "port": 70000}
-    )
+    type(release).objects.filter(pk=release.pk).update(spec={**release.spec, "port": 70000})
     assert reconcile.apply_application(application.pk) is Outcome.REJECTED
     application.refresh_from_db()
     assert application.sync_state == Application.SyncState.REJECTED
