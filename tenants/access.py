@@ -33,12 +33,15 @@ from .models import (
 
 
 class Action(StrEnum):
+    CREATE_ORGANIZATION = "create_organization"
     VIEW_ORGANIZATION = "view_organization"
+    RENAME_ORGANIZATION = "rename_organization"
     MANAGE_MEMBERS = "manage_members"  # invite, change roles, remove
     MANAGE_OWNERS = "manage_owners"  # make or unmake owners
     MANAGE_DEPARTMENTS = "manage_departments"
     MANAGE_DEPARTMENT_MEMBERS = "manage_department_members"
     VIEW_AUDIT = "view_audit"
+    MANAGE_CLUSTERS = "manage_clusters"
     VIEW_APP = "view_app"
     CREATE_APP = "create_app"
     DEPLOY_APP = "deploy_app"  # new release: update, scale, rollback
@@ -74,12 +77,15 @@ _O, _A, _M = Holder.OWNER, Holder.ADMIN, Holder.MEMBER
 _DA, _DD, _DV = Holder.DEPARTMENT_ADMIN, Holder.DEVELOPER, Holder.VIEWER
 
 PERMISSIONS: dict[Action, frozenset[Holder]] = {
+    Action.CREATE_ORGANIZATION: frozenset({Holder.OPERATOR}),
     Action.VIEW_ORGANIZATION: frozenset({_O, _A, _M, Holder.OPERATOR}),
+    Action.RENAME_ORGANIZATION: frozenset({_O, Holder.OPERATOR}),
     Action.MANAGE_MEMBERS: frozenset({_O, _A, Holder.OPERATOR}),
     Action.MANAGE_OWNERS: frozenset({_O, Holder.OPERATOR}),
     Action.MANAGE_DEPARTMENTS: frozenset({_O, _A, Holder.OPERATOR}),
     Action.MANAGE_DEPARTMENT_MEMBERS: frozenset({_O, _A, _DA, Holder.OPERATOR}),
     Action.VIEW_AUDIT: frozenset({_O, _A, Holder.OPERATOR}),
+    Action.MANAGE_CLUSTERS: frozenset({Holder.OPERATOR}),
     Action.VIEW_APP: frozenset({_O, _A, _DA, _DD, _DV, Holder.APP_VIEWER, Holder.APP_DEPLOYER}),
     Action.CREATE_APP: frozenset({_O, _A, _DA, _DD}),
     Action.DEPLOY_APP: frozenset({_O, _A, _DA, _DD, Holder.APP_DEPLOYER}),
@@ -189,6 +195,12 @@ def require(user, action: Action, target) -> None:
     if found & PERMISSIONS[visibility_action(target)]:
         raise PermissionDenied
     raise Http404
+
+
+def require_operator(user, action: Action) -> None:
+    """For platform-wide actions (no organization to check against): operators only."""
+    if not operator_may(user, action):
+        raise PermissionDenied
 
 
 # -- Restricted querysets: what lists, choices and exports are built from ------------

@@ -50,8 +50,7 @@ GRANT_LEVELS = {
 @audited("organization.create")
 def create_organization(actor: Actor, name: str, slug: str, owner=None) -> Organization:
     """A new tenant company, by an operator; `owner` becomes its first owner."""
-    if not (actor.user and actor.user.is_staff):
-        raise ValidationError(_("Only operators create organizations."))
+    access.require_operator(actor.user, Action.CREATE_ORGANIZATION)
     _validate_slug(slug)
     try:
         with transaction.atomic():
@@ -67,6 +66,26 @@ def create_organization(actor: Actor, name: str, slug: str, owner=None) -> Organ
             )
     except IntegrityError as error:
         raise ValidationError({"slug": _("This slug is taken.")}) from error
+    return organization
+
+
+@audited("organization.rename")
+def rename_organization(actor: Actor, organization: Organization, name: str) -> Organization:
+    """A new display name; the slug stays, being part of namespace names."""
+    access.require(actor.user, Action.RENAME_ORGANIZATION, organization)
+    if not name.strip():
+        raise ValidationError({"name": _("Give the organization a name.")})
+    with transaction.atomic():
+        before = Organization.objects.select_for_update().get(pk=organization.pk).name
+        organization.name = name.strip()
+        organization.save(update_fields=["name"])
+        record(
+            actor,
+            "organization.rename",
+            organization,
+            organization=organization,
+            changes={"before": before, "after": organization.name},
+        )
     return organization
 
 
@@ -207,6 +226,30 @@ def _check_acceptable(actor: Actor, invitation: Invitation) -> None:
 
 
 # -- Members -------------------------------------------------------------------------
+
+
+@audited("member.add")
+def add_member(actor: Actor, organization: Organization, user, role: str) -> Membership:
+    """Make an existing user a member directly (operators, from the admin panel);
+    everyone else joins through an invitation."""
+    access.require(actor.user, Action.MANAGE_MEMBERS, organization)
+    if role == Role.OWNER:
+        access.require(actor.user, Action.MANAGE_OWNERS, organization)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose owner, admin or member.")})
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, organization=organization, role=role)
+            record(
+                actor,
+                "member.add",
+                membership,
+                organization=organization,
+                changes={"user": user.get_username(), "role": role},
+            )
+    except IntegrityError as error:
+        raise ValidationError({"user": _("This user is already a member.")}) from error
+    return membership
 
 
 @audited("member.change_role")

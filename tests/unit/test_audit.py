@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from apps import actions as app_actions
+from apps import clusters
 from apps.spec import AppSpec
 from tenants import access_keys, actions
 from tenants.access import PERMISSIONS, Action
@@ -90,7 +91,28 @@ def _revoke(world):
     return "application.revoke", world.application
 
 
+def _create_organization(world):
+    world.act_as(world.operator)
+    organization = actions.create_organization(world.actor, "Globex", "globex", world.owner)
+    return "organization.create", organization
+
+
+def _rename_organization(world):
+    actions.rename_organization(world.actor, world.organization, "Renamed")
+    return "organization.rename", world.organization
+
+
+def _save_cluster(world):
+    world.act_as(world.operator)
+    world.cluster.region = "elsewhere"
+    clusters.save_cluster(world.actor, world.cluster, ["region"])
+    return "cluster.save", world.cluster
+
+
 PERFORMERS = {
+    Action.CREATE_ORGANIZATION: [_create_organization],
+    Action.RENAME_ORGANIZATION: [_rename_organization],
+    Action.MANAGE_CLUSTERS: [_save_cluster],
     Action.MANAGE_MEMBERS: [_invite, _change_role, _remove],
     Action.MANAGE_OWNERS: [_make_owner],
     Action.MANAGE_DEPARTMENTS: [_create_department],
@@ -108,32 +130,39 @@ def test_every_action_in_the_table_has_a_performer():
 
 
 class World:
-    def __init__(self, owner, member, organization, cluster):
-        self.owner, self.member, self.organization, self.cluster = (
-            owner,
-            member,
-            organization,
-            cluster,
-        )
-        self.actor = Actor(user=owner, via="test", source_address="127.0.0.1")
+    """An organization with an app, its owner acting, a plain member to act on, and
+    an operator for platform-wide actions."""
+
+    def __init__(self, owner, member, operator, organization, cluster):
+        self.owner, self.member, self.operator = owner, member, operator
+        self.organization, self.cluster = organization, cluster
         self.application = factories.application(owner, organization, cluster)
+        self.act_as(owner)
+
+    def act_as(self, user):
+        self.actor = Actor(user=user, via="test", source_address="127.0.0.1")
 
 
 @pytest.mark.parametrize(
     "performer", [each for performers in PERFORMERS.values() for each in performers]
 )
 def test_each_action_writes_exactly_one_event(
-    owner, member, organization, offline_cluster, performer
+    owner, member, operator, organization, offline_cluster, performer
 ):
-    world = World(owner, member, organization, offline_cluster)
+    world = World(owner, member, operator, organization, offline_cluster)
     before = set(AuditEvent.objects.values_list("pk", flat=True))
     audit_action, target = performer(world)
     [event] = AuditEvent.objects.exclude(pk__in=before)
     assert event.action == audit_action
-    assert (event.actor, event.actor_name) == (owner, owner.username)
+    actor = world.actor.user
+    assert (event.actor, event.actor_name) == (actor, actor.username)
     assert event.target_type == target._meta.label_lower
     assert event.target_id == str(target.pk)
-    assert event.organization == organization
+    # Platform-wide targets (clusters) belong to no organization.
+    expected_organization = getattr(target, "organization", target)
+    if target._meta.label_lower == "apps.cluster":
+        expected_organization = None
+    assert event.organization == expected_organization
     assert event.result == AuditEvent.Result.SUCCESS
 
 
