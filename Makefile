@@ -27,6 +27,7 @@ test-unit: $(VENV)/.installed
 
 bench: $(VENV)/.installed cluster-up services
 	$(TEST_ENV) $(BIN)/python -m benchmarks
+	$(BIN)/python benchmarks/audit.py
 
 cluster-up:
 	$(CLUSTER) up

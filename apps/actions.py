@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from tenants import access
 from tenants.access import Action
-from tenants.audit import Actor, record
+from tenants.audit import Actor, audited, record
 from tenants.models import Department
 
 from . import tasks
@@ -28,11 +28,12 @@ from .spec import AppSpec, app_name_errors, spec_changes, validate_spec
 logger = logging.getLogger(__name__)
 
 
+@audited("application.create")
 def create_application(
     actor: Actor, department: Department, name: str, spec: AppSpec, cluster: Cluster | None = None
 ) -> Application:
     """Create a web app and its first release, and deploy it."""
-    access.require(actor.user, Action.CREATE_APP, department.organization)
+    access.require(actor.user, Action.CREATE_APP, department)
     errors = {}
     if name_errors := app_name_errors(name):
         errors["name"] = name_errors
@@ -69,19 +70,24 @@ def create_application(
     return application
 
 
+@audited("application.update")
 def update_application(actor: Actor, application: Application, spec: AppSpec) -> Release:
     """Deploy a new release with a changed spec (image, resources, env, port, ...)."""
     return _change(actor, application, spec, Release.Cause.UPDATE, "application.update")
 
 
+@audited("application.scale")
 def scale_application(actor: Actor, application: Application, instances: int) -> Release:
     """Run a different number of instances: a release of its own, like any change."""
     spec = replace(application.spec, instances=instances)
     return _change(actor, application, spec, Release.Cause.SCALE, "application.scale")
 
 
+@audited("application.rollback")
 def rollback_application(actor: Actor, application: Application, number: int) -> Release:
     """Deploy a new release whose spec is that of release `number`."""
+    # Checked before the lookup, so an outsider learns nothing about release numbers.
+    access.require(actor.user, Action.DEPLOY_APP, application)
     try:
         target = application.releases.get(number=number)
     except Release.DoesNotExist as error:
@@ -98,6 +104,7 @@ def rollback_application(actor: Actor, application: Application, number: int) ->
     )
 
 
+@audited("application.delete")
 def delete_application(actor: Actor, application: Application) -> None:
     """Delete an app's objects on the cluster; its row goes once the cluster confirms."""
     access.require(actor.user, Action.DELETE_APP, application)

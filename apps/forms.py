@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from console.forms import add_errors
+
 from .spec import AppSpec, format_env_lines, parse_env_lines, validate_spec
 
 
@@ -85,11 +87,3 @@ class NewApplicationForm(SpecForm):
 
 class ScaleForm(forms.Form):
     instances = forms.IntegerField(label=_("Instances"))
-
-
-def add_errors(form: forms.Form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages)

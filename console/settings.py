@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "channels",
     "console",
@@ -146,9 +148,27 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tenants.authentication.SignatureAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "console.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Berth API",
+    "DESCRIPTION": "Everything the Berth console does, for scripts and the CLI.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationRoleEnum": "tenants.models.Role",
+        "DepartmentRoleEnum": "tenants.models.DepartmentRole",
+    },
 }
 
 # Kubernetes: the cluster Berth registers on first run. Other clusters are rows in
@@ -164,6 +184,28 @@ LOCAL_KUBECONFIG = os.environ.get("BERTH_KUBECONFIG", str(LOCAL_CLUSTER_STATE / 
 BERTH_APPS_DOMAIN = os.environ.get("BERTH_APPS_DOMAIN", "apps.localhost")
 BERTH_APPS_HTTP_PORT = int(os.environ.get("BERTH_APPS_HTTP_PORT", "18080"))
 BERTH_INGRESS_CLASS = os.environ.get("BERTH_INGRESS_CLASS", "berth")
+
+# Email: printed to the console unless an SMTP server is configured.
+EMAIL_HOST = os.environ.get("BERTH_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("BERTH_EMAIL_PORT", "25"))
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("BERTH_FROM_EMAIL", "berth@localhost")
+# The address people reach the console at, for links in emails.
+BERTH_PUBLIC_URL = os.environ.get("BERTH_PUBLIC_URL", "http://127.0.0.1:8000")
+BERTH_INVITATION_DAYS = int(os.environ.get("BERTH_INVITATION_DAYS", "7"))
+
+# Fernet key for access-key secrets; derived from SECRET_KEY when empty.
+BERTH_ENCRYPTION_KEY = os.environ.get("BERTH_ENCRYPTION_KEY", "")
+BERTH_MAX_ACCESS_KEYS = int(os.environ.get("BERTH_MAX_ACCESS_KEYS", "10"))
+# Signed API requests: the region and service in their credential scope, and how far
+# a request's clock may be from Berth's.
+BERTH_SIGNING_REGION = os.environ.get("BERTH_SIGNING_REGION", "us-east-1")
+BERTH_SIGNING_SERVICE = "berth"
+BERTH_SIGNING_MAX_SKEW_SECONDS = 300
 
 BERTH_MAX_INSTANCES = int(os.environ.get("BERTH_MAX_INSTANCES", "50"))
 # How long a rollout is watched for before Berth leaves it to the periodic reconcile.

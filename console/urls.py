@@ -10,5 +10,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("console.api_urls")),
     path("orgs/<slug:organization>/", include("apps.urls")),
+    path("orgs/<slug:organization>/", include("tenants.urls")),
+    path("", include("tenants.account_urls")),
 ]

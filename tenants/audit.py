@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from .models import AuditEvent
 
@@ -28,11 +32,14 @@ class Actor:
 
     @classmethod
     def from_request(cls, request: HttpRequest, via: str = "console") -> Actor:
+        # An API request signed with an access key carries the key as `request.auth`.
+        key = getattr(request, "auth", None)
         return cls(
             user=request.user if request.user.is_authenticated else None,
             via=via,
             source_address=request.META.get("REMOTE_ADDR"),
             request_id=request.headers.get("X-Request-Id") or uuid.uuid4().hex,
+            access_key=getattr(key, "key_id", ""),
         )
 
     @classmethod
@@ -48,7 +55,7 @@ class Actor:
 def record(
     actor: Actor,
     action: str,
-    target: Model,
+    target: Model | None,
     *,
     organization=None,
     department=None,
@@ -65,12 +72,64 @@ def record(
         organization=organization,
         department=department,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk or ""),
-        target_name=str(target),
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk or "") if target is not None else "",
+        target_name=str(target) if target is not None else "",
         changes=changes or {},
         source_address=actor.source_address,
         request_id=actor.request_id,
         result=AuditEvent.Result.SUCCESS if succeeded else AuditEvent.Result.FAILURE,
         reason=reason,
     )
+
+
+REFUSALS = (ValidationError, PermissionDenied, Http404)
+
+
+def audited(action: str):
+    """Make an action function audit its own failures.
+
+    The wrapped function takes the actor first and its target second (an
+    organization, a department, or an object in one). When it refuses, by a
+    validation error, a permission error or a not-found, one failed event is
+    written with the reason, after the function's own transaction has rolled back,
+    and the error goes on to the caller.
+    """
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(actor: Actor, target, *args, **kwargs):
+            try:
+                return function(actor, target, *args, **kwargs)
+            except REFUSALS as error:
+                record_failure(actor, action, target, error)
+                raise
+
+        return wrapper
+
+    return decorate
+
+
+def record_failure(actor: Actor, action: str, target, error: Exception) -> AuditEvent:
+    from .models import Department, Organization
+
+    is_model = hasattr(target, "_meta")
+    organization = getattr(target, "organization", None)
+    department = getattr(target, "department", None)
+    return record(
+        actor,
+        action,
+        target if is_model else None,
+        organization=target if isinstance(target, Organization) else organization,
+        department=target if isinstance(target, Department) else department,
+        succeeded=False,
+        reason=refusal_reason(error),
+    )
+
+
+def refusal_reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    if isinstance(error, PermissionDenied):
+        return "permission denied"
+    return "not found"

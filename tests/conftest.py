@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email
 import os
 
 import pytest
@@ -11,9 +12,18 @@ from django.utils import translation
 from kubernetes import client, config
 
 from apps.kube.client import ClusterAddress, ClusterError, NotFound, request
-from tenants.models import Role
+from tenants.models import DepartmentRole, Role
 
 from . import factories
+from .processes import free_port
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Real hashing costs a third of a second per user; tests make hundreds. Browser
+    tests sign in to a separate server process, which knows only the real hashers."""
+    if request.node.get_closest_marker("browser") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -58,8 +68,36 @@ def owner(organization):
 
 
 @pytest.fixture
+def admin(organization):
+    return factories.user(organization=organization, role=Role.ADMIN)
+
+
+@pytest.fixture
 def member(organization):
+    """A member of the organization with no role in any department."""
     return factories.user(organization=organization, role=Role.MEMBER)
+
+
+@pytest.fixture
+def developer(organization):
+    """A member who develops in the organization's first department ("web")."""
+    return factories.user(
+        organization=organization, role=Role.MEMBER, department_role=DepartmentRole.DEVELOPER
+    )
+
+
+@pytest.fixture
+def viewer(organization):
+    """A member who may only look at the first department's apps."""
+    return factories.user(
+        organization=organization, role=Role.MEMBER, department_role=DepartmentRole.VIEWER
+    )
+
+
+@pytest.fixture
+def operator(db):
+    """Staff of the company running Berth: the admin panel and every audit trail."""
+    return factories.user(is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -126,3 +164,31 @@ def tenant_namespace(local_kubeconfig, organization):
         request(ClusterAddress(local_kubeconfig), "DELETE", f"/api/v1/namespaces/{namespace}")
     except NotFound:
         pass
+
+
+class _Mailbox:
+    """What the loopback SMTP server received, as parsed email messages."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(email.message_from_bytes(envelope.original_content))
+        return "250 Message accepted"
+
+
+@pytest.fixture
+def smtp_mailbox(settings):
+    """A real SMTP server on 127.0.0.1 that Django's SMTP backend sends to."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = _Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    try:
+        yield mailbox
+    finally:
+        controller.stop()

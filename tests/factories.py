@@ -9,7 +9,14 @@ from django.contrib.auth import get_user_model
 from apps.models import Application, Cluster
 from apps.spec import AppSpec
 from tenants.audit import Actor
-from tenants.models import Department, Membership, Organization, Role
+from tenants.models import (
+    Department,
+    DepartmentMembership,
+    DepartmentRole,
+    Membership,
+    Organization,
+    Role,
+)
 
 PASSWORD = "correct-horse-battery"
 
@@ -25,12 +32,26 @@ def organization(slug: str | None = None) -> Organization:
     return org
 
 
-def user(username: str | None = None, organization=None, role: Role = Role.MEMBER):
+def user(
+    username: str | None = None,
+    organization=None,
+    role: Role = Role.MEMBER,
+    department_role: DepartmentRole | None = None,
+    **fields,
+):
+    """A user; a member of `organization` with `role` if given, and with
+    `department_role` in its first department."""
+    username = username or unique_slug("user")
     account = get_user_model().objects.create_user(
-        username=username or unique_slug("user"), password=PASSWORD
+        username=username, password=PASSWORD, email=f"{username}@example.test", **fields
     )
     if organization is not None:
         Membership.objects.create(user=account, organization=organization, role=role)
+    if department_role is not None:
+        department = organization.departments.order_by("pk").first()
+        DepartmentMembership.objects.create(
+            user=account, department=department, role=department_role
+        )
     return account
 
 
@@ -51,7 +72,7 @@ def application(owner, organization, target_cluster, name="hello", **spec) -> Ap
 
     return actions.create_application(
         Actor(user=owner, via="test"),
-        organization.departments.get(),
+        organization.departments.order_by("pk").first(),
         name,
         AppSpec(**{"image": "nginx:1.27", "instances": 2, "port": 80, **spec}),
         cluster=target_cluster,

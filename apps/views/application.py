@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,8 +16,11 @@ from ..forms import NewApplicationForm, ScaleForm, SpecForm, add_errors
 @login_required
 def new_application(request, organization):
     organization = access.get_organization(request.user, organization)
-    access.require(request.user, Action.CREATE_APP, organization)
-    form = NewApplicationForm(request.POST or None, departments=organization.departments.all())
+    # Only the departments this user may create apps in are offered.
+    departments = access.departments_for(request.user, Action.CREATE_APP, organization)
+    if not departments.exists():
+        raise PermissionDenied
+    form = NewApplicationForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         try:
             application = actions.create_application(

@@ -21,6 +21,8 @@ def dashboard(request, organization):
         {
             "organization": organization,
             "applications": applications,
-            "can_create": access.can(request.user, Action.CREATE_APP, organization),
+            "can_create": access.departments_for(
+                request.user, Action.CREATE_APP, organization
+            ).exists(),
         },
     )

@@ -85,11 +85,11 @@ def test_outsider_cannot_see_or_change(owner, outsider, organization, offline_cl
         actions.delete_application(Actor(user=outsider, via="test"), application)
 
 
-def test_member_may_deploy_but_not_delete(owner, member, organization, offline_cluster):
+def test_developer_may_deploy_but_not_delete(owner, developer, organization, offline_cluster):
     application = factories.application(owner, organization, offline_cluster)
-    actions.scale_application(Actor(user=member, via="test"), application, 3)
+    actions.scale_application(Actor(user=developer, via="test"), application, 3)
     with pytest.raises(PermissionDenied):
-        actions.delete_application(Actor(user=member, via="test"), application)
+        actions.delete_application(Actor(user=developer, via="test"), application)
 
 
 def test_deleting_app_takes_no_more_releases(owner, organization, offline_cluster):

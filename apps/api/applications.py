@@ -1,0 +1,135 @@
+"""Applications: list, create, read, new release, scale, roll back, delete."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from console.api import actor, valid_data
+from tenants import access
+from tenants.access import Action
+
+from .. import actions
+from . import serializers
+
+
+def _application(view, action: Action = Action.VIEW_APP):
+    kwargs = view.kwargs
+    return access.get_application(view.request.user, kwargs["organization"], kwargs["name"], action)
+
+
+def _detail(application, status_code=status.HTTP_200_OK) -> Response:
+    application.refresh_from_db()
+    return Response(serializers.ApplicationSerializer(application).data, status=status_code)
+
+
+class ApplicationList(generics.ListCreateAPIView):
+    serializer_class = serializers.ApplicationSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        organization = access.get_organization(self.request.user, self.kwargs["organization"])
+        return (
+            access.applications_for(self.request.user)
+            .filter(organization=organization)
+            .select_related("department", "desired_release", "cluster")
+            .order_by("name")
+        )
+
+    @extend_schema(
+        request=serializers.NewApplicationSerializer,
+        responses={201: serializers.ApplicationSerializer},
+    )
+    def post(self, request, organization):
+        organization = access.get_organization(request.user, organization)
+        departments = access.departments_for(request.user, Action.CREATE_APP, organization)
+        if not departments.exists():
+            raise PermissionDenied
+        shaped = serializers.NewApplicationSerializer(data=request.data)
+        shaped.is_valid(raise_exception=True)
+        department = departments.filter(slug=shaped.validated_data["department"]).first()
+        if department is None:
+            return Response(
+                {"department": ["Choose a department you may create apps in."]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        application = actions.create_application(
+            actor(request), department, shaped.validated_data["name"].strip(), shaped.to_spec()
+        )
+        return _detail(application, status.HTTP_201_CREATED)
+
+
+class ApplicationDetail(generics.GenericAPIView):
+    serializer_class = serializers.ApplicationSerializer
+
+    def get(self, request, organization, name):
+        return Response(self.get_serializer(_application(self)).data)
+
+    @extend_schema(responses={202: None})
+    def delete(self, request, organization, name):
+        actions.delete_application(actor(request), _application(self, Action.DELETE_APP))
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class ReleaseList(generics.ListCreateAPIView):
+    """The app's releases; POST deploys a new release with a full spec."""
+
+    serializer_class = serializers.ReleaseSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return _application(self).releases.all()
+
+    @extend_schema(
+        request=serializers.SpecSerializer, responses={201: serializers.ReleaseSerializer}
+    )
+    def post(self, request, organization, name):
+        application = _application(self, Action.DEPLOY_APP)
+        shaped = serializers.SpecSerializer(data=request.data)
+        shaped.is_valid(raise_exception=True)
+        release = actions.update_application(actor(request), application, shaped.to_spec())
+        body = serializers.ReleaseSerializer(release).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ReleaseDetail(generics.RetrieveAPIView):
+    serializer_class = serializers.ReleaseSerializer
+
+    def get_object(self):
+        release = _application(self).releases.filter(number=self.kwargs["number"]).first()
+        if release is None:
+            raise Http404
+        return release
+
+
+class Scale(generics.GenericAPIView):
+    serializer_class = serializers.ScaleSerializer
+
+    @extend_schema(responses={201: serializers.ReleaseSerializer})
+    def post(self, request, organization, name):
+        application = _application(self, Action.DEPLOY_APP)
+        data = valid_data(serializers.ScaleSerializer, request)
+        release = actions.scale_application(actor(request), application, data["instances"])
+        body = serializers.ReleaseSerializer(release).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class Rollback(generics.GenericAPIView):
+    serializer_class = serializers.RollbackSerializer
+
+    @extend_schema(responses={201: serializers.ReleaseSerializer})
+    def post(self, request, organization, name):
+        application = _application(self, Action.DEPLOY_APP)
+        data = valid_data(serializers.RollbackSerializer, request)
+        release = actions.rollback_application(actor(request), application, data["release"])
+        body = serializers.ReleaseSerializer(release).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class InstanceList(generics.ListAPIView):
+    serializer_class = serializers.InstanceSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        return _application(self).instances.all()

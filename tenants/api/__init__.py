@@ -1,0 +1,1 @@
+"""The REST API for tenancy, one module per resource."""

@@ -1,0 +1,1 @@
+"""Console pages for tenancy, one module per resource."""
