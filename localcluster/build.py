@@ -44,17 +44,37 @@ KUBERNETES = Component("k8s", "kubernetes", "k8s.io/kubernetes")
 ETCD = Component("etcd", "etcd", "go.etcd.io/etcd/server/v3")
 KWOK = Component("kwok", "kwok", "sigs.k8s.io/kwok")
 METRICS_SERVER = Component("ms", "metrics-server", "sigs.k8s.io/metrics-server")
-COMPONENTS = (KUBERNETES, ETCD, KWOK, METRICS_SERVER)
+CONTAINERD = Component("containerd", "containerd", "github.com/containerd/containerd/v2")
+REGISTRY = Component("registry", "registry", "github.com/distribution/distribution/v3")
+TRAEFIK = Component("traefik", "traefik", "github.com/traefik/traefik/v3")
+COMPONENTS = (KUBERNETES, ETCD, KWOK, METRICS_SERVER, CONTAINERD, REGISTRY, TRAEFIK)
 
 
 @dataclass(frozen=True)
 class Binary:
     name: str
-    component: Component
+    # None for the programs in Berth's test images (localcluster/images/), whose
+    # sources rather than a version go into the cache key.
+    component: Component | None
     package: str
+    # Where the binary goes inside bin/: image programs go to bin/images/.
+    folder: str = ""
 
     def link_flags(self) -> list[str]:
-        return [*GO_LINK_FLAGS, *version_stamp(self.component)]
+        stamp = version_stamp(self.component) if self.component else []
+        return [*GO_LINK_FLAGS, *stamp]
+
+    def module_dir(self) -> Path:
+        if self.component is None:
+            return layout.IMAGES_DIR
+        return layout.MODULES_DIR / self.component.folder
+
+    def version(self) -> str:
+        return self.component.version() if self.component else "local"
+
+
+def image_program(name: str) -> Binary:
+    return Binary(name, None, f"berth.local/localcluster/images/{name}", folder="images")
 
 
 BINARIES = (
@@ -65,6 +85,22 @@ BINARIES = (
     Binary("kubectl", KUBERNETES, "k8s.io/kubernetes/cmd/kubectl"),
     Binary("kwok", KWOK, "sigs.k8s.io/kwok/cmd/kwok"),
     Binary("metrics-server", METRICS_SERVER, "sigs.k8s.io/metrics-server/cmd/metrics-server"),
+    # The real node, the image registry and the ingress controller.
+    Binary("kubelet", KUBERNETES, "k8s.io/kubernetes/cmd/kubelet"),
+    Binary("kube-proxy", KUBERNETES, "k8s.io/kubernetes/cmd/kube-proxy"),
+    Binary("containerd", CONTAINERD, "github.com/containerd/containerd/v2/cmd/containerd"),
+    Binary(
+        "containerd-shim-runc-v2",
+        CONTAINERD,
+        "github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2",
+    ),
+    Binary("ctr", CONTAINERD, "github.com/containerd/containerd/v2/cmd/ctr"),
+    Binary("registry", REGISTRY, "github.com/distribution/distribution/v3/cmd/registry"),
+    Binary("traefik", TRAEFIK, "github.com/traefik/traefik/v3/cmd/traefik"),
+    *(
+        image_program(name)
+        for name in ("pause", "hello-http", "tcp-echo", "udp-echo", "cron-clock", "memory-hog")
+    ),
 )
 
 
@@ -102,11 +138,19 @@ def version_stamp(component: Component) -> list[str]:
         ]
     if component is METRICS_SERVER:
         return [f"-X k8s.io/client-go/pkg/version.gitVersion={version}"]
+    if component is CONTAINERD:
+        return [f"-X github.com/containerd/containerd/v2/version.Version={version}"]
+    if component is REGISTRY:
+        return [f"-X github.com/distribution/distribution/v3/version.version={version}"]
+    if component is TRAEFIK:
+        return [f"-X github.com/traefik/traefik/v3/pkg/version.Version={version}"]
     return []
 
 
 def cache_key() -> str:
-    versions = "_".join(f"{c.key}-{c.version()}" for c in COMPONENTS)
+    # Only the control plane's versions name the folder, to keep it readable;
+    # the digest covers every wrapper module and the image programs.
+    versions = "_".join(f"{c.key}-{c.version()}" for c in COMPONENTS[:4])
     return f"{versions}_{inputs_digest()}"
 
 
@@ -115,6 +159,10 @@ def inputs_digest() -> str:
     for component in COMPONENTS:
         for name in ("go.mod", "go.sum"):
             digest.update((layout.MODULES_DIR / component.folder / name).read_bytes())
+    for source in sorted(layout.IMAGES_DIR.rglob("*")):
+        if source.suffix in (".go", ".mod"):
+            digest.update(str(source.relative_to(layout.IMAGES_DIR)).encode())
+            digest.update(source.read_bytes())
     digest.update(repr((GO_BUILD_FLAGS, GO_LINK_FLAGS, GO_ENV)).encode())
     return digest.hexdigest()[:8]
 
@@ -150,13 +198,13 @@ def build_all(target: Path) -> None:
 
 
 def build_binary(binary: Binary, target: Path) -> None:
-    output = target / binary.name
+    output = target / binary.folder / binary.name
+    output.parent.mkdir(exist_ok=True)
     if output.exists():
         # Left by an interrupted build: outputs are renamed into place whole.
         print(f"  {binary.name}: already built")
         return
-    version = binary.component.version()
-    print(f"  {binary.name} {version}: building ...", flush=True)
+    print(f"  {binary.name} {binary.version()}: building ...", flush=True)
     started = time.monotonic()
     partial = output.with_name(output.name + ".partial")
     run_go_build(binary, partial)
@@ -174,7 +222,7 @@ def run_go_build(binary: Binary, output: Path) -> None:
         str(output),
         binary.package,
     ]
-    folder = layout.MODULES_DIR / binary.component.folder
+    folder = binary.module_dir()
     if shutil.which("go") is None:
         raise BuildError("the go command is not on PATH; install Go 1.26 or newer")
     result = subprocess.run(

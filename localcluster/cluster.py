@@ -1,6 +1,6 @@
 """Builds and runs Berth's local Kubernetes cluster.
 
-    python3 localcluster/cluster.py build|up|down [--purge]|status|kubeconfig
+    python3 localcluster/cluster.py build|up|down [--purge]|status|kubeconfig|real-node
 
 See localcluster/README.md. Standard library only: this runs before Berth's
 virtualenv exists.
@@ -21,8 +21,18 @@ if __package__ in (None, ""):
     # Run as a script: make `localcluster` importable from the repository root.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from localcluster import build, kubeconfig, layout, network, probes, processes, simulation
-from localcluster.components import PROCESSES, Process, Setup
+from localcluster import (
+    build,
+    kubeconfig,
+    layout,
+    network,
+    probes,
+    processes,
+    realnode,
+    registry_images,
+    simulation,
+)
+from localcluster.components import PROCESSES, REAL_NODE, Process, Setup
 from localcluster.errors import ClusterError
 from localcluster.layout import State
 from localcluster.pki import CLUSTER_CA, Pki
@@ -32,42 +42,126 @@ START_TIMEOUT = {"kube-apiserver": 180}
 DEFAULT_START_TIMEOUT = 90
 NODES_READY_TIMEOUT = 120
 METRICS_API_TIMEOUT = 120
-KUBECONFIG_IDENTITIES = ("kube-controller-manager", "kube-scheduler", "kwok", "metrics-server")
+REAL_NODE_READY_TIMEOUT = 90
+KUBECONFIG_IDENTITIES = (
+    "kube-controller-manager",
+    "kube-scheduler",
+    "kwok",
+    "metrics-server",
+    "kubelet-client",
+    "kube-proxy",
+    "traefik",
+)
 METRICS_API_SERVICE = "v1beta1.metrics.k8s.io"
+REGISTRY_CONFIG = """\
+# Written by localcluster/cluster.py on every `up`.
+version: 0.1
+log:
+  level: info
+storage:
+  filesystem:
+    rootdirectory: {root}
+  delete:
+    enabled: true
+http:
+  addr: {address}
+  # Signs upload state only; the registry is reachable from this machine alone.
+  secret: berth-local-registry
+"""
+
+
+def wanted_processes(real_node_off: str | None) -> tuple[Process, ...]:
+    """Every process, less the real node's where it cannot run."""
+    return tuple(p for p in PROCESSES if not (real_node_off and p.group == REAL_NODE))
 
 
 def up() -> None:
     started = time.monotonic()
     setup = Setup(build.ensure_built(), layout.state())
+    real_node_off = realnode.unavailable_reason()
     with layout.exclusive(setup.state.lock_file):
-        if all_healthy(setup.state):
+        wanted = wanted_processes(real_node_off)
+        if all_healthy(setup, wanted) and (real_node_off or real_node_problem(setup) is None):
             print("cluster: already running")
         else:
-            start_cluster(setup)
+            real_node_off = start_cluster(setup, wanted, real_node_off)
             print(f"cluster: ready in {build.format_duration(time.monotonic() - started)}")
+    print_real_node(real_node_off)
     print_access(setup)
 
 
-def start_cluster(setup: Setup) -> None:
-    check_ports_free(setup.state)
-    prepare_state(setup)
+def start_cluster(
+    setup: Setup, wanted: tuple[Process, ...], real_node_off: str | None
+) -> str | None:
+    """Starts what is missing; returns why the real node is off, if it is."""
+    check_ports_free(setup, wanted)
+    prepare_state(setup, real_node_off)
     waiting = {}
-    for process in PROCESSES:
+    for process in wanted:
+        if process.group == REAL_NODE:
+            continue
         waiting[process.name] = ensure_started(setup, process)
-        if process.name in ("etcd", "kube-apiserver"):
-            # Everything after these two needs them, so wait before going on.
+        if process.name in ("etcd", "kube-apiserver", "registry"):
+            # What follows these needs them, so wait before going on.
             wait_healthy(setup, process, waiting.pop(process.name))
         if process.name == "kube-apiserver":
             apply_manifests(setup)
-    for process in PROCESSES:
+        if process.name == "registry":
+            registry_images.push_all(setup.bin_dir / "images")
+    for process in wanted:
         if process.name in waiting:
             wait_healthy(setup, process, waiting[process.name])
     wait_for_nodes(setup.state)
     wait_for_metrics_api(setup.state)
+    if real_node_off is None:
+        try:
+            start_real_node(setup)
+        except ClusterError as error:
+            # The simulated cluster is still useful: report and carry on.
+            print(f"  {error}")
+            return str(error).splitlines()[0]
+    return real_node_off
 
 
-def prepare_state(setup: Setup) -> None:
-    """Certificates, kubeconfigs and kwok's configuration, made where missing."""
+def start_real_node(setup: Setup) -> None:
+    """containerd, then the kubelet and kube-proxy; waits for the node to be Ready."""
+    for process in PROCESSES:
+        if process.group == REAL_NODE:
+            wait_healthy(setup, process, ensure_started(setup, process))
+    deadline = time.monotonic() + REAL_NODE_READY_TIMEOUT
+    while (problem := real_node_problem(setup)) is not None:
+        if time.monotonic() > deadline:
+            fail(setup.state, "kubelet", f"did not make {network.REAL_NODE_NAME} Ready: {problem}")
+        time.sleep(0.5)
+    print(f"  node {network.REAL_NODE_NAME}: Ready")
+
+
+def real_node_problem(setup: Setup) -> str | None:
+    """Why the real node is not Ready, or None when it is."""
+    for process in PROCESSES:
+        if process.group == REAL_NODE and not component_status(setup, process)[0]:
+            return f"{process.name} is not running"
+    api = probes.ApiClient(Pki(setup.state.pki))
+    node = api.get(f"/api/v1/nodes/{network.REAL_NODE_NAME}")
+    if node is None:
+        return f"node {network.REAL_NODE_NAME} is not registered"
+    for condition in node.get("status", {}).get("conditions", []):
+        if condition.get("type") == "Ready" and condition.get("status") != "True":
+            return f"node is NotReady: {condition.get('message', '')}"
+    if not condition_is_true(node.get("status", {}), "Ready"):
+        return "node has not reported Ready yet"
+    return None
+
+
+def print_real_node(real_node_off: str | None) -> None:
+    if real_node_off:
+        print(f"real node: OFF, {real_node_off}")
+    else:
+        print(f"real node: {network.REAL_NODE_NAME} Ready (containers run here)")
+
+
+def prepare_state(setup: Setup, real_node_off: str | None) -> None:
+    """Certificates, kubeconfigs and configuration files, made where missing."""
     state = setup.state
     state.create()
     setup.pki.ensure()
@@ -75,11 +169,20 @@ def prepare_state(setup: Setup) -> None:
     for identity in KUBECONFIG_IDENTITIES:
         kubeconfig.write(state.kubeconfig_for(identity), setup.pki, identity)
     simulation.write_config(state)
+    (state.root / "registry.yaml").write_text(
+        REGISTRY_CONFIG.format(root=state.root / "registry", address=network.REGISTRY)
+    )
+    if real_node_off is None:
+        realnode.write_configs(state, setup.bin_dir)
+        realnode.prepare_host_network()
 
 
-def check_ports_free(state: State) -> None:
+def check_ports_free(setup: Setup, wanted: tuple[Process, ...]) -> None:
     """Fails before starting anything if another program holds a port we need."""
-    for process in PROCESSES:
+    state = setup.state
+    for process in wanted:
+        if process.port is None:
+            continue
         if processes.running_pid(state, process.name) is None and probes.port_in_use(process.port):
             raise ClusterError(
                 f"{process.name}: port {network.LOOPBACK}:{process.port} is taken by a "
@@ -107,7 +210,7 @@ def wait_healthy(setup: Setup, process: Process, child: subprocess.Popen | None)
     state = setup.state
     timeout = START_TIMEOUT.get(process.name, DEFAULT_START_TIMEOUT)
     deadline = time.monotonic() + timeout
-    while not probes.is_healthy(process.health_url):
+    while not is_healthy(setup, process):
         if child is None and processes.running_pid(state, process.name) is None:
             # It was still shutting down when `up` looked, after a kill or `down`.
             child = start(setup, process)
@@ -124,9 +227,16 @@ def fail(state: State, component: str, problem: str) -> None:
     raise ClusterError(f"{component} {problem}; see its log {log}:\n{tail}")
 
 
+def is_healthy(setup: Setup, process: Process) -> bool:
+    if process.health_socket is not None:
+        return probes.socket_answers(process.health_socket(setup))
+    return probes.is_healthy(process.health_url)
+
+
 def apply_manifests(setup: Setup) -> None:
-    """metrics-server's RBAC and APIService, and the simulated nodes."""
+    """metrics-server's and Traefik's RBAC, the IngressClass, the simulated nodes."""
     kubectl_apply(setup, metrics_server_manifest(setup.pki))
+    kubectl_apply(setup, (layout.MANIFESTS_DIR / "ingress.yaml").read_text())
     kubelet_version = build.KUBERNETES.version()
     kubectl_apply(setup, simulation.nodes_manifest(kubelet_version))
 
@@ -191,15 +301,15 @@ def condition_is_true(status: dict, kind: str) -> bool:
     )
 
 
-def all_healthy(state: State) -> bool:
-    return all(component_status(state, process)[0] for process in PROCESSES)
+def all_healthy(setup: Setup, wanted: tuple[Process, ...]) -> bool:
+    return all(component_status(setup, process)[0] for process in wanted)
 
 
-def component_status(state: State, process: Process) -> tuple[bool, str]:
-    pid = processes.running_pid(state, process.name)
+def component_status(setup: Setup, process: Process) -> tuple[bool, str]:
+    pid = processes.running_pid(setup.state, process.name)
     if pid is None:
         return False, "down"
-    if not probes.is_healthy(process.health_url):
+    if not is_healthy(setup, process):
         return False, f"unhealthy (pid {pid}, {process.health_url})"
     return True, f"up (pid {pid})"
 
@@ -212,24 +322,63 @@ def print_access(setup: Setup) -> None:
 
 
 def down(purge: bool) -> None:
-    state = layout.state()
+    setup = Setup(build.bin_dir(), layout.state())
+    state = setup.state
     with layout.exclusive(state.lock_file):
         for process in reversed(PROCESSES):
+            if process.name == "containerd" and processes.running_pid(state, "containerd"):
+                # The kubelet is stopped by now, so nothing restarts them.
+                realnode.remove_containers(setup)
             stopped = processes.stop(state, process.name)
             print(f"  {process.name}: {'stopped' if stopped else 'was not running'}")
+        if realnode.folder(state).exists() and realnode.unavailable_reason() is None:
+            clean_up_real_node(setup)
         if purge:
-            shutil.rmtree(state.etcd_data, ignore_errors=True)
-            print(f"  etcd data: removed {state.etcd_data}")
+            for data in (state.etcd_data, state.root / "registry"):
+                shutil.rmtree(data, ignore_errors=True)
+                print(f"  data: removed {data}")
+
+
+def clean_up_real_node(setup: Setup) -> None:
+    """Whatever the real node left on this machine: processes, mounts, cgroups,
+    kube-proxy's iptables rules, the bridge and our own rules and routes."""
+    state = setup.state
+    realnode.kill_leftover_processes(state)
+    left = realnode.unmount_all(state)
+    realnode.remove_pod_cgroups()
+    if Path(setup.binary("kube-proxy")).exists():
+        realnode.run([setup.binary("kube-proxy"), "--cleanup"], check=False)
+    realnode.remove_host_network()
+    realnode.clear_runtime_state(state)
+    if left:
+        print(f"  real node: could not unmount {', '.join(left)}")
+    else:
+        print("  real node: containers, mounts, bridge and iptables rules removed")
 
 
 def status() -> int:
-    state = layout.state()
+    setup = Setup(build.bin_dir(), layout.state())
+    real_node_off = realnode.unavailable_reason()
     healthy = True
     for process in PROCESSES:
-        up_, text = component_status(state, process)
+        if real_node_off and process.group == REAL_NODE:
+            print(f"{process.name:<24} off ({real_node_off})")
+            continue
+        up_, text = component_status(setup, process)
         healthy = healthy and up_
         print(f"{process.name:<24} {text}")
     return 0 if healthy else 1
+
+
+def real_node() -> int:
+    """Exit status 0 when the real node is Ready, else 1 with the reason."""
+    setup = Setup(build.bin_dir(), layout.state())
+    problem = realnode.unavailable_reason() or real_node_problem(setup)
+    if problem:
+        print(f"real node: OFF, {problem}")
+        return 1
+    print(f"real node: {network.REAL_NODE_NAME} Ready")
+    return 0
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -238,9 +387,12 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     commands.add_parser("build", help="build the binaries into the cache")
     commands.add_parser("up", help="build if needed, then start the cluster")
     down_parser = commands.add_parser("down", help="stop the processes `up` started")
-    down_parser.add_argument("--purge", action="store_true", help="also delete etcd's data")
+    down_parser.add_argument(
+        "--purge", action="store_true", help="also delete etcd's and the registry's data"
+    )
     commands.add_parser("status", help="show each component; exit 0 if all are up")
     commands.add_parser("kubeconfig", help="print the admin kubeconfig's path")
+    commands.add_parser("real-node", help="exit 0 if the real node is Ready, else say why")
     return parser.parse_args(argv)
 
 
@@ -257,6 +409,8 @@ def main(argv: list[str]) -> int:
             return status()
         elif arguments.command == "kubeconfig":
             print(layout.state().admin_kubeconfig)
+        elif arguments.command == "real-node":
+            return real_node()
     except ClusterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

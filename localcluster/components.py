@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from localcluster import network, pki, simulation
+from localcluster import ingress, network, pki, realnode, simulation
 from localcluster.layout import State
 from localcluster.network import LOOPBACK
 
@@ -40,17 +40,28 @@ class Setup:
         return str(self.state.kubeconfig_for(identity))
 
 
+CONTROL_PLANE = "control plane"
+ADD_ONS = "registry and ingress"
+REAL_NODE = "real node"
+
+
 @dataclass(frozen=True)
 class Process:
     name: str
-    port: int
+    port: int | None
     health_path: str
     command: Callable[[Setup], list[str]]
     scheme: str = "https"
     extra_env: Callable[[Setup], dict[str, str]] = lambda setup: {}
+    # The real node's processes run only where containers can run.
+    group: str = CONTROL_PLANE
+    # containerd answers on a Unix socket instead of HTTP.
+    health_socket: Callable[[Setup], Path] | None = None
 
     @property
     def health_url(self) -> str:
+        if self.port is None:
+            return "(socket)"
         return network.url(self.port, self.scheme) + self.health_path
 
 
@@ -200,6 +211,15 @@ def metrics_server(setup: Setup) -> list[str]:
     ]
 
 
+def registry(setup: Setup) -> list[str]:
+    return [setup.binary("registry"), "serve", str(setup.state.root / "registry.yaml")]
+
+
+def registry_env(setup: Setup) -> dict[str, str]:
+    # No tracing exporter: it would try to send spans to a collector.
+    return {"OTEL_TRACES_EXPORTER": "none", "OTEL_SDK_DISABLED": "true"}
+
+
 PROCESSES = (
     Process("etcd", network.ETCD_CLIENT_PORT, "/health", etcd, scheme="http"),
     Process("kube-apiserver", network.API_SERVER_PORT, "/readyz", kube_apiserver),
@@ -212,4 +232,47 @@ PROCESSES = (
     Process("kube-scheduler", network.SCHEDULER_PORT, "/healthz", kube_scheduler),
     Process("kwok", network.KWOK_PORT, "/healthz", kwok, extra_env=kwok_env),
     Process("metrics-server", network.METRICS_SERVER_PORT, "/livez", metrics_server),
+    Process(
+        "registry",
+        network.REGISTRY_PORT,
+        "/v2/",
+        registry,
+        scheme="http",
+        extra_env=registry_env,
+        group=ADD_ONS,
+    ),
+    Process(
+        "traefik",
+        network.INGRESS_PING_PORT,
+        "/ping",
+        ingress.traefik_command,
+        scheme="http",
+        extra_env=ingress.traefik_env,
+        group=ADD_ONS,
+    ),
+    Process(
+        "containerd",
+        None,
+        "",
+        realnode.containerd_command,
+        extra_env=realnode.containerd_env,
+        group=REAL_NODE,
+        health_socket=lambda setup: realnode.containerd_socket(setup.state),
+    ),
+    Process(
+        "kubelet",
+        network.KUBELET_HEALTHZ_PORT,
+        "/healthz",
+        realnode.kubelet_command,
+        scheme="http",
+        group=REAL_NODE,
+    ),
+    Process(
+        "kube-proxy",
+        network.KUBE_PROXY_HEALTHZ_PORT,
+        "/livez",
+        realnode.kube_proxy_command,
+        scheme="http",
+        group=REAL_NODE,
+    ),
 )

@@ -13,6 +13,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 MODULES_DIR = PACKAGE_DIR / "modules"
 MANIFESTS_DIR = PACKAGE_DIR / "manifests"
 KWOK_CONFIG_DIR = PACKAGE_DIR / "kwok"
+IMAGES_DIR = PACKAGE_DIR / "images"
 
 
 @contextmanager

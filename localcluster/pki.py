@@ -76,6 +76,27 @@ IDENTITIES = (
         server_names=(*LOOPBACK_NAMES, "DNS:metrics-server.kube-system.svc"),
     ),
     Identity("front-proxy-client", "front-proxy-client", signer=FRONT_PROXY_CA),
+    # The real node: the Node authorizer knows a kubelet by this name and group.
+    Identity(
+        "kubelet-client",
+        f"system:node:{network.REAL_NODE_NAME}",
+        organization="system:nodes",
+    ),
+    # Its serving certificate, at the node address the API server dials.
+    Identity(
+        "kubelet-serving",
+        f"system:node:{network.REAL_NODE_NAME}",
+        server_names=(
+            *LOOPBACK_NAMES,
+            f"IP:{network.BRIDGE_GATEWAY}",
+            f"DNS:{network.REAL_NODE_NAME}",
+        ),
+        client=False,
+    ),
+    # Bound to the built-in role system:node-proxier.
+    Identity("kube-proxy", "system:kube-proxy"),
+    # The ingress controller: read access to Ingresses, Services and Secrets.
+    Identity("traefik", "berth:traefik"),
 )
 
 

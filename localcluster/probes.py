@@ -39,6 +39,13 @@ def is_healthy(url: str) -> bool:
         return False
 
 
+def socket_answers(path) -> bool:
+    """Whether a server accepts connections on the Unix socket at `path`."""
+    with socket.socket(socket.AF_UNIX) as probe:
+        probe.settimeout(TIMEOUT_SECONDS)
+        return probe.connect_ex(str(path)) == 0
+
+
 def port_in_use(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(1)
