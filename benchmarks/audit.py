@@ -111,14 +111,38 @@ def _ids() -> dict:
     }
 
 
-def timed(label: str, run, repeats: int = 15) -> None:
+def median_ms(run, repeats: int) -> tuple[float, float]:
     run()  # warm the cache, as a reviewer clicking around would
     samples = []
     for _ in range(repeats):
         started = time.perf_counter()
         run()
         samples.append((time.perf_counter() - started) * 1000)
-    print(f"{label:<52} median {statistics.median(samples):7.2f} ms   max {max(samples):7.2f} ms")
+    return statistics.median(samples), max(samples)
+
+
+def without_indexes(run):
+    """The same query with PostgreSQL told not to use indexes: the baseline that
+    shows what the review's indexes are worth, measured in the same run."""
+    from django.db import connection, transaction
+
+    def baseline():
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute("SET LOCAL enable_indexonlyscan = off")
+            return run()
+
+    return baseline
+
+
+def timed(label: str, run, repeats: int = 15) -> None:
+    median, worst = median_ms(run, repeats)
+    unindexed, _ = median_ms(without_indexes(run), 3)
+    print(
+        f"{label:<40} median {median:7.2f} ms  max {worst:7.2f} ms  (target < 100)"
+        f"   no-index baseline {unindexed:8.1f} ms  ratio {median / unindexed:.3f}"
+    )
 
 
 def review_queries(ids: dict) -> None:
