@@ -60,7 +60,7 @@ def read_rollout(
         f"/api/v1/namespaces/{namespace}/pods",
         query={"labelSelector": selector_string(selector)},
     )["items"]
-    zones = node_zones(address)
+    zones = node_zones(address, {pod.get("spec", {}).get("nodeName", "") for pod in pods})
     status = deployment.get("status", {})
     return RolloutStatus(
         exists=True,
@@ -104,15 +104,22 @@ def _pod_status(pod: dict, zones: dict[str, str]) -> PodStatus:
 
 
 def _pod_reason(status: dict, containers: list[dict]) -> str:
-    """The most telling reason an instance is not simply running, if any."""
-    for container in containers:
-        waiting = container.get("state", {}).get("waiting")
-        if waiting:
-            return waiting.get("reason", "")
-    for container in containers:
-        terminated = container.get("lastState", {}).get("terminated")
-        if terminated:
-            return terminated.get("reason", "")
+    """Why an instance is not simply running, and why it last stopped, if it did:
+    "CrashLoopBackOff, last stopped: OOMKilled"."""
+    waiting = next(
+        (c["state"]["waiting"].get("reason", "") for c in containers
+         if c.get("state", {}).get("waiting")),
+        "",
+    )  # fmt: skip
+    stopped = next(
+        (c["lastState"]["terminated"].get("reason", "") for c in containers
+         if c.get("lastState", {}).get("terminated")),
+        "",
+    )  # fmt: skip
+    if waiting and stopped:
+        return f"{waiting}, last stopped: {stopped}"
+    if waiting or stopped:
+        return waiting or stopped
     for condition in status.get("conditions", []):
         if condition.get("reason") == "Unschedulable":
             return condition.get("message", "Unschedulable")
@@ -126,10 +133,12 @@ def _timestamp(value: str | None) -> datetime | None:
 _zone_cache: dict[ClusterAddress, tuple[float, dict[str, str]]] = {}
 
 
-def node_zones(address: ClusterAddress) -> dict[str, str]:
-    """Node name to zone, cached briefly: nodes change far less often than pods."""
+def node_zones(address: ClusterAddress, needed: set[str] = frozenset()) -> dict[str, str]:
+    """Node name to zone, cached briefly: nodes change far less often than pods. A
+    node the cache does not know yet (just joined) makes it read the nodes again."""
     cached = _zone_cache.get(address)
-    if cached and time.monotonic() - cached[0] < NODE_ZONES_TTL_SECONDS:
+    fresh = cached and time.monotonic() - cached[0] < NODE_ZONES_TTL_SECONDS
+    if fresh and needed - {""} <= cached[1].keys():
         return cached[1]
     nodes = request(address, "GET", "/api/v1/nodes")["items"]
     zones = {
