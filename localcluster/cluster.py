@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import base64
+import os
 import shutil
 import string
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 if __package__ in (None, ""):
@@ -125,19 +127,22 @@ def start_cluster(
 
 def start_real_node(setup: Setup) -> None:
     """containerd, then the kubelet and kube-proxy; waits for the node to be Ready."""
+    # A Ready condition older than this is left from before a `down`.
+    since = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=1)
     for process in PROCESSES:
         if process.group == REAL_NODE:
             wait_healthy(setup, process, ensure_started(setup, process))
     deadline = time.monotonic() + REAL_NODE_READY_TIMEOUT
-    while (problem := real_node_problem(setup)) is not None:
+    while (problem := real_node_problem(setup, since)) is not None:
         if time.monotonic() > deadline:
             fail(setup.state, "kubelet", f"did not make {network.REAL_NODE_NAME} Ready: {problem}")
         time.sleep(0.5)
     print(f"  node {network.REAL_NODE_NAME}: Ready")
 
 
-def real_node_problem(setup: Setup) -> str | None:
-    """Why the real node is not Ready, or None when it is."""
+def real_node_problem(setup: Setup, since: datetime | None = None) -> str | None:
+    """Why the real node is not Ready, or None when it is (and, given `since`,
+    has said so since then)."""
     for process in PROCESSES:
         if process.group == REAL_NODE and not component_status(setup, process)[0]:
             return f"{process.name} is not running"
@@ -150,7 +155,16 @@ def real_node_problem(setup: Setup) -> str | None:
             return f"node is NotReady: {condition.get('message', '')}"
     if not condition_is_true(node.get("status", {}), "Ready"):
         return "node has not reported Ready yet"
+    if since is not None and last_heartbeat(node) < since:
+        return "node has not reported since the kubelet started"
     return None
+
+
+def last_heartbeat(node: dict) -> datetime:
+    for condition in node.get("status", {}).get("conditions", []):
+        if condition.get("type") == "Ready" and condition.get("lastHeartbeatTime"):
+            return datetime.fromisoformat(condition["lastHeartbeatTime"].replace("Z", "+00:00"))
+    return datetime.min.replace(tzinfo=UTC)
 
 
 def print_real_node(real_node_off: str | None) -> None:
@@ -331,7 +345,7 @@ def down(purge: bool) -> None:
                 realnode.remove_containers(setup)
             stopped = processes.stop(state, process.name)
             print(f"  {process.name}: {'stopped' if stopped else 'was not running'}")
-        if realnode.folder(state).exists() and realnode.unavailable_reason() is None:
+        if realnode.folder(state).exists() and os.geteuid() == 0:
             clean_up_real_node(setup)
         if purge:
             for data in (state.etcd_data, state.root / "registry"):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import signal
 import subprocess
@@ -66,7 +67,9 @@ def containerd_socket(state: State) -> Path:
 
 
 def unavailable_reason() -> str | None:
-    """Why this machine cannot run the real node, or None when it can."""
+    """Why the real node does not run here, or None when it can."""
+    if os.environ.get("BERTH_REAL_NODE") == "off":
+        return "switched off by BERTH_REAL_NODE=off"
     if os.geteuid() != 0:
         return "it needs root (containers, a bridge and iptables rules)"
     if not RUNC.exists():
@@ -173,7 +176,33 @@ def remove_host_network() -> None:
     run(["ip", "route", "del", network.SERVICE_CIDR, "dev", network.BRIDGE], check=False)
     run(["ip", "route", "del", "blackhole", network.POD_CIDR], check=False)
     run(["ip", "link", "del", network.BRIDGE], check=False)
+    remove_kubernetes_chains()
     restore_sysctls()
+
+
+def remove_kubernetes_chains() -> None:
+    """Removes the KUBE-* chains that the kubelet and kube-proxy leave behind
+    (canaries, hints, a firewall chain), in IPv4 and IPv6, every table.
+
+    Nothing else on this machine makes chains with that prefix.
+    """
+    for command in ("iptables", "ip6tables"):
+        if shutil.which(command) is not None:
+            for table in ("filter", "nat", "mangle"):
+                remove_chains([command, "-w", "5", "-t", table], "KUBE-")
+
+
+def remove_chains(iptables_command: list[str], prefix: str) -> None:
+    rules = run([*iptables_command, "-S"], check=False).stdout.splitlines()
+    chains = {line.split()[1] for line in rules if line.startswith(f"-N {prefix}")}
+    for rule in rules:
+        words = shlex.split(rule)
+        jumps_to_ours = "-j" in words and words[words.index("-j") + 1] in chains
+        if words[0] == "-A" and words[1] not in chains and jumps_to_ours:
+            run([*iptables_command, "-D", *words[1:]], check=False)
+    for action in ("-F", "-X"):
+        for chain in chains:
+            run([*iptables_command, action, chain], check=False)
 
 
 def iptables(table: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:

@@ -24,8 +24,10 @@ from localcluster.errors import ClusterError
 
 BUSYBOX = Path("/bin/busybox")
 # Commands linked to busybox in every image: enough to look around in `exec`.
+# Not wget: Debian's static busybox crashes in it (glibc's service lookup);
+# `nc` speaks to a port instead.
 BUSYBOX_COMMANDS = (
-    "sh", "ls", "cat", "env", "hostname", "ps", "sleep", "wget", "nc", "echo", "id", "df", "top",
+    "sh", "ls", "cat", "env", "hostname", "ps", "sleep", "nc", "echo", "id", "df", "top",
 )  # fmt: skip
 PATH = "/bin"
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
