@@ -192,7 +192,7 @@ class Instance(models.Model):
     phase = models.CharField(_("phase"), max_length=32)
     ready = models.BooleanField(_("ready"), default=False)
     restarts = models.PositiveIntegerField(_("restarts"), default=0)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
     started_at = models.DateTimeField(_("started"), null=True)
 
     class Meta:

@@ -154,7 +154,7 @@ def _store_instances(application: Application, rollout: RolloutStatus) -> None:
                 phase=pod.phase,
                 ready=pod.ready,
                 restarts=pod.restarts,
-                reason=pod.reason,
+                reason=pod.reason[: Instance._meta.get_field("reason").max_length],
                 started_at=pod.started_at,
             )
             for pod in rollout.pods

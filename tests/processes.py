@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.db import connection
 
@@ -27,6 +28,8 @@ def free_port() -> int:
 def test_database_env() -> dict[str, str]:
     """Environment that points a child process at the database this test uses."""
     database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("child processes share the test database only on PostgreSQL (make test)")
     url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
     return {**os.environ, "BERTH_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
 
