@@ -43,7 +43,11 @@ def create_application(
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    cluster = cluster or Cluster.objects.get(is_default=True)
+    cluster = cluster or Cluster.objects.filter(is_default=True).first()
+    if cluster is None:
+        raise ValidationError(
+            {"cluster": _("No cluster is set up for new apps yet; ask the platform operators.")}
+        )
     try:
         with transaction.atomic():
             application = Application.objects.create(

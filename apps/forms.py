@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from console.forms import add_errors
 
+from .models import Cluster
 from .spec import AppSpec, format_env_lines, parse_env_lines, validate_spec
 
 
@@ -77,8 +78,24 @@ class NewApplicationForm(SpecForm):
         help_text=_("Lowercase letters, digits and hyphens; part of the app's address."),
     )
     department = forms.ModelChoiceField(label=_("Department"), queryset=None, empty_label=None)
+    # TODO: every organization sees every cluster; per-organization cluster grants
+    # (and dedicated clusters) come with the operators' capacity management.
+    cluster = forms.ModelChoiceField(
+        label=_("Runs on"),
+        queryset=Cluster.objects.order_by("-is_default", "name"),
+        empty_label=None,
+        help_text=_("The cluster, or node pool, whose nodes run the app's instances."),
+    )
 
-    field_order = ["name", "department", "image", "instances", "cpu_limit", "memory_limit"]
+    field_order = [
+        "name",
+        "department",
+        "cluster",
+        "image",
+        "instances",
+        "cpu_limit",
+        "memory_limit",
+    ]
 
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)

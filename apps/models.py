@@ -14,6 +14,12 @@ class Cluster(models.Model):
 
     name = models.CharField(_("name"), max_length=63, unique=True)
     region = models.CharField(_("region"), max_length=63)
+    description = models.CharField(
+        _("description"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown to developers choosing where an app runs."),
+    )
     kubeconfig_path = models.CharField(_("kubeconfig path"), max_length=500)
     context = models.CharField(
         _("kubeconfig context"), max_length=200, blank=True, help_text=_("Empty: current context.")
@@ -39,7 +45,7 @@ class Cluster(models.Model):
         verbose_name_plural = _("clusters")
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} ({self.description})" if self.description else self.name
 
 
 class Application(models.Model):

@@ -34,10 +34,14 @@ def node_pool() -> str:
     check = [SYSTEM_PYTHON, str(ROOT / "localcluster/cluster.py"), "real-node"]
     result = subprocess.run(check, capture_output=True, text=True)
     if result.returncode == 0:
-        log("apps run in real containers on the local cluster's real node")
+        log(
+            "real containers: choose 'Runs on: local-real' and an image of the local "
+            "registry, e.g. 127.0.0.1:5000/berth/hello-http:1 on port 8080; its address "
+            "(http://<app>.demo.apps.localhost:18080/) is on the app's page"
+        )
         return "real"
     reason = (result.stdout + result.stderr).strip() or "the real node is not ready"
-    log(f"apps run on simulated nodes (no real containers): {reason}")
+    log(f"no real containers on this machine, apps run on simulated nodes: {reason}")
     return "simulated"
 
 

@@ -55,7 +55,11 @@ class ApplicationList(generics.ListCreateAPIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         application = actions.create_application(
-            actor(request), department, shaped.validated_data["name"].strip(), shaped.to_spec()
+            actor(request),
+            department,
+            shaped.validated_data["name"].strip(),
+            shaped.to_spec(),
+            cluster=shaped.validated_data.get("cluster"),
         )
         return _detail(application, status.HTTP_201_CREATED)
 

@@ -3,7 +3,7 @@ these serializers only shape JSON into an AppSpec and back."""
 
 from rest_framework import serializers
 
-from ..models import Application, Instance, Release
+from ..models import Application, Cluster, Instance, Release
 from ..spec import AppSpec
 
 
@@ -30,6 +30,12 @@ def spec_json(spec: AppSpec) -> dict:
 class NewApplicationSerializer(SpecSerializer):
     name = serializers.CharField(max_length=100)
     department = serializers.CharField(max_length=30)
+    cluster = serializers.SlugRelatedField(
+        slug_field="name",
+        queryset=Cluster.objects.all(),
+        required=False,
+        help_text="Where the app runs; the platform's default cluster when left out.",
+    )
 
 
 class ApplicationSerializer(serializers.ModelSerializer):

@@ -28,6 +28,7 @@ def new_application(request, organization):
                 form.cleaned_data["department"],
                 form.cleaned_data["name"].strip(),
                 form.cleaned_data["spec"],
+                cluster=form.cleaned_data["cluster"],
             )
         except ValidationError as error:
             add_errors(form, error)

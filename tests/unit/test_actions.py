@@ -98,3 +98,21 @@ def test_deleting_app_takes_no_more_releases(owner, organization, offline_cluste
     with pytest.raises(ValidationError):
         actions.scale_application(Actor(user=owner, via="test"), application, 3)
     assert AuditEvent.objects.filter(action="application.delete", actor=owner).count() == 1
+
+
+def test_app_goes_to_the_chosen_cluster(owner, organization, offline_cluster):
+    other = factories.cluster(name="real-pool")
+    application = factories.application(owner, organization, other)
+    assert application.cluster == other
+
+
+def test_no_default_cluster_is_a_field_error(owner, organization, offline_cluster):
+    type(offline_cluster).objects.update(is_default=False)
+    with pytest.raises(ValidationError) as raised:
+        actions.create_application(
+            Actor(user=owner, via="test"),
+            organization.departments.get(),
+            "hello",
+            AppSpec(image="nginx:1.27"),
+        )
+    assert "cluster" in raised.value.message_dict

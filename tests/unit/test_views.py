@@ -37,7 +37,11 @@ def test_login_page_and_redirect(client, owner, organization):
 
 
 def test_create_from_form(client, owner, organization, offline_cluster):
-    data = {**NEW_APP, "department": organization.departments.get().pk}
+    data = {
+        **NEW_APP,
+        "department": organization.departments.get().pk,
+        "cluster": offline_cluster.pk,
+    }
     response = signed_in(client, owner).post(f"/orgs/{organization.slug}/apps/new/", data)
     assert response.status_code == 302
     application = Application.objects.get()
@@ -61,7 +65,12 @@ def test_create_from_form(client, owner, organization, offline_cluster):
 def test_bad_input_shows_field_error_and_creates_nothing(
     client, owner, organization, offline_cluster, field, value, message
 ):
-    data = {**NEW_APP, "department": organization.departments.get().pk, field: value}
+    data = {
+        **NEW_APP,
+        "department": organization.departments.get().pk,
+        "cluster": offline_cluster.pk,
+        field: value,
+    }
     response = signed_in(client, owner).post(f"/orgs/{organization.slug}/apps/new/", data)
     assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from apps.models import Cluster
 from tenants.models import Department, Membership, Organization, Role
@@ -34,24 +35,34 @@ class Command(BaseCommand):
             "--node-pool",
             choices=sorted(NODE_POOLS),
             default="simulated",
-            help="Which of the local cluster's nodes the demo's apps run on.",
+            help="Also offer the local cluster's real node when it runs containers.",
         )
 
-    @transaction.atomic
-    def handle(self, *args, password=None, node_pool="simulated", **options):
+    def _register(self, name: str, pool: str, description, default: bool = False) -> None:
         cluster, created = Cluster.objects.update_or_create(
-            name="local",
-            defaults={"kubeconfig_path": settings.LOCAL_KUBECONFIG, **NODE_POOLS[node_pool]},
+            name=name,
+            defaults={
+                "kubeconfig_path": settings.LOCAL_KUBECONFIG,
+                "description": str(description),
+                **NODE_POOLS[pool],
+            },
             create_defaults={
                 "region": "local",
                 "kubeconfig_path": settings.LOCAL_KUBECONFIG,
-                "is_default": not Cluster.objects.filter(is_default=True).exists(),
-                **NODE_POOLS[node_pool],
+                "description": str(description),
+                "is_default": default and not Cluster.objects.filter(is_default=True).exists(),
+                **NODE_POOLS[pool],
             },
         )
         verb = "Registered" if created else "Using"
-        self.stdout.write(f"{verb} cluster {cluster.name} ({node_pool} nodes).")
-        organization, _ = Organization.objects.get_or_create(
+        self.stdout.write(f"{verb} cluster {cluster.name}: {cluster.description}.")
+
+    @transaction.atomic
+    def handle(self, *args, password=None, node_pool="simulated", **options):
+        self._register("local", "simulated", _("simulated nodes in 3 zones"), default=True)
+        if node_pool == "real":
+            self._register("local-real", "real", _("real containers on one node"))
+        organization, _created = Organization.objects.get_or_create(
             slug="demo", defaults={"name": "Demo Company"}
         )
         Department.objects.get_or_create(
