@@ -152,6 +152,12 @@ def _change(
         if locked.sync_state == Application.SyncState.DELETING:
             raise ValidationError(_("This app is being deleted and can no longer change."))
         before = locked.spec
+        if spec == before and cause != Release.Cause.ROLLBACK:
+            # A release that changes nothing would still replace every instance.
+            raise ValidationError(
+                _("Nothing to deploy: release %(number)d already runs this.")
+                % {"number": locked.desired_release.number}
+            )
         release = _new_release(actor, locked, spec, cause, rollback_to=rollback_to)
         record(
             actor,

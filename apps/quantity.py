@@ -7,7 +7,9 @@ Only the forms people write for CPU and memory are accepted; the exponent form
 import re
 from decimal import Decimal, InvalidOperation
 
-_QUANTITY = re.compile(r"^(?P<number>\d+(\.\d+)?|\.\d+)(?P<suffix>[A-Za-z]*)$")
+# ASCII only: Python's \d would also take digits of other scripts ("٥٠٠m"), which the
+# API server refuses.
+_QUANTITY = re.compile(r"^(?P<number>[0-9]+(\.[0-9]+)?|\.[0-9]+)(?P<suffix>[A-Za-z]*)$")
 
 BINARY_SUFFIXES = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 DECIMAL_SUFFIXES = {

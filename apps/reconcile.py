@@ -27,6 +27,9 @@ from .models import Application, Instance
 logger = logging.getLogger(__name__)
 
 MAX_BACKOFF_SECONDS = 30
+# An internal error from the API server that persists this many attempts is taken
+# as a refusal of the release (see ClusterUnreachable).
+INTERNAL_ERROR_ATTEMPTS = 3
 
 
 class Outcome(Enum):
@@ -64,14 +67,13 @@ def apply_application(application_id: int) -> Outcome:
             ClusterAddress.of(application.cluster), render_release(application, release)
         )
     except ClusterUnreachable as error:
+        if error.status == 500 and application.sync_attempts + 1 >= INTERNAL_ERROR_ATTEMPTS:
+            return _rejected(application, release, str(error), context)
         logger.warning("cluster unreachable while applying: %s", error, extra=context)
         _record_sync(application, release, Application.SyncState.UNREACHABLE, str(error))
         return Outcome.UNREACHABLE
     except ClusterRejected as error:
-        logger.warning("cluster rejected release: %s", error, extra=context)
-        _record_sync(application, release, Application.SyncState.REJECTED, str(error))
-        _audit_apply(application, release, succeeded=False, reason=str(error))
-        return Outcome.REJECTED
+        return _rejected(application, release, str(error), context)
     if not _record_sync(application, release, Application.SyncState.SYNCED, ""):
         # A newer release arrived while this one was applied: apply again.
         logger.info("release superseded during apply", extra=context)
@@ -79,6 +81,13 @@ def apply_application(application_id: int) -> Outcome:
     logger.info("release applied", extra=context)
     _audit_apply(application, release, succeeded=True)
     return Outcome.APPLIED
+
+
+def _rejected(application, release, message: str, context: dict) -> Outcome:
+    logger.warning("cluster rejected release: %s", message, extra=context)
+    _record_sync(application, release, Application.SyncState.REJECTED, message)
+    _audit_apply(application, release, succeeded=False, reason=message)
+    return Outcome.REJECTED
 
 
 def _record_sync(application, release, state, message: str) -> bool:

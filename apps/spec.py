@@ -18,6 +18,8 @@ NAME_MAX_LENGTH = 63
 _APP_NAME = re.compile(r"^[a-z]([-a-z0-9]*[a-z0-9])?$")
 _ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
 MAX_ENV_VARS = 100
+# Well under the API server's object size limit, and small enough for the audit log.
+MAX_ENV_BYTES = 64 * 1024
 
 CPU_RANGE_MILLICORES = (10, 64_000)
 MEMORY_RANGE_BYTES = (16 * 2**20, 256 * 2**30)
@@ -178,6 +180,11 @@ def _memory_amount(text: str):
 def _env_errors(env: tuple[tuple[str, str], ...]) -> list[str]:
     if len(env) > MAX_ENV_VARS:
         return [_("At most %(max)d environment variables.") % {"max": MAX_ENV_VARS}]
+    if sum(len(name) + len(value.encode()) for name, value in env) > MAX_ENV_BYTES:
+        return [
+            _("The environment may hold at most %(size)d KiB; keep large data elsewhere.")
+            % {"size": MAX_ENV_BYTES // 1024}
+        ]
     errors = []
     seen = set()
     for name, _value in env:

@@ -96,6 +96,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("BERTH_DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database of `make run` serves a web server and a worker at once:
+    # writers queue for the lock instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -127,7 +135,10 @@ REDIS_URL = os.environ.get("BERTH_REDIS_URL", "redis://127.0.0.1:16379/0")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
+        # A page's consumer blocks on Redis for up to 5 s at a time waiting for
+        # events; the client's own read timeout must be longer, or every idle live
+        # page is dropped after 5 s.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
     }
 }
 if env_flag("BERTH_INMEMORY_CHANNELS", False):

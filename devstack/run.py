@@ -24,9 +24,11 @@ def log(message: str) -> None:
     print(f"[berth] {message}", flush=True)
 
 
-def cluster_running() -> bool:
+def cluster_components_up() -> int:
+    """How many of the local cluster's processes run now (someone else's included)."""
     status = [SYSTEM_PYTHON, str(ROOT / "localcluster/cluster.py"), "status"]
-    return subprocess.run(status, capture_output=True).returncode == 0
+    lines = subprocess.run(status, capture_output=True, text=True).stdout.splitlines()
+    return sum(" up " in f"{line} " for line in lines)
 
 
 def node_pool() -> str:
@@ -55,7 +57,9 @@ def _interrupt(signum, frame):
 
 def main() -> None:
     signal.signal(signal.SIGTERM, _interrupt)
-    started_cluster = not cluster_running()
+    # Only a cluster this command starts from nothing is stopped again at the end;
+    # one that was partly running belongs to someone else.
+    started_cluster = cluster_components_up() == 0
     services = [SYSTEM_PYTHON, str(ROOT / "devstack/services.py")]
     redis_was_up = subprocess.run([*services, "check", "redis"]).returncode == 0
     subprocess.run([SYSTEM_PYTHON, str(ROOT / "localcluster/cluster.py"), "up"], check=True)

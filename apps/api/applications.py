@@ -1,6 +1,7 @@
 """Applications: list, create, read, new release, scale, roll back, delete."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import PermissionDenied
@@ -51,7 +52,7 @@ class ApplicationList(generics.ListCreateAPIView):
         department = departments.filter(slug=shaped.validated_data["department"]).first()
         if department is None:
             return Response(
-                {"department": ["Choose a department you may create apps in."]},
+                {"department": [_("Choose a department you may create apps in.")]},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         application = actions.create_application(

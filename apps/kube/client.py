@@ -26,7 +26,16 @@ class ClusterError(Exception):
 
 
 class ClusterUnreachable(ClusterError):
-    """No answer, or the API server said it cannot serve now: worth retrying."""
+    """No answer, or the API server said it cannot serve now: worth retrying.
+
+    `status` is the HTTP status when the server did answer. A 500 is ambiguous: etcd
+    hiccups answer with it, and so do some refusals ("request is too large"), so
+    callers retry it a few times before taking it as a refusal.
+    """
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
 
 
 class ClusterRejected(ClusterError):
@@ -119,7 +128,7 @@ def _decode(response) -> dict:
     if response.status == 404:
         raise NotFound(message)
     if response.status in (429, 500, 502, 503, 504):
-        raise ClusterUnreachable(message)
+        raise ClusterUnreachable(message, status=response.status)
     raise ClusterRejected(response.status, message)
 
 
@@ -131,5 +140,9 @@ def _json(data: bytes) -> dict:
 
 
 def _connection_message(host: str, error: Exception) -> str:
-    reason = getattr(error, "reason", None) or error
-    return f"The cluster's API server at {host} cannot be reached: {reason}"
+    """The cause in words, without urllib3's nested reprs."""
+    cause = getattr(error, "reason", None) or error
+    while isinstance(cause, Exception) and cause.args and isinstance(cause.args[-1], Exception):
+        cause = cause.args[-1]
+    text = str(cause).split(": ", 1)[-1] if isinstance(cause, Exception) else str(cause)
+    return f"The cluster's API server at {host} cannot be reached: {text or type(cause).__name__}"

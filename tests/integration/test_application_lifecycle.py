@@ -96,3 +96,23 @@ def test_rejected_release_changes_nothing(
     assert application.applied_release.number == 1
     deployment = kube["apps"].read_namespaced_deployment("hello", tenant_namespace)
     assert deployment.spec.replicas == 1
+
+
+def test_persistent_internal_error_becomes_a_refusal(
+    local_cluster, owner, organization, tenant_namespace
+):
+    """The API server answers some refusals with HTTP 500; Berth retries those a few
+    times, then shows them as refused instead of "unreachable" forever."""
+    application = factories.application(owner, organization, local_cluster, instances=1)
+    release = application.desired_release
+    # Bypass Berth's validation (which refuses these digits) to reach the API server.
+    type(release).objects.filter(pk=release.pk).update(
+        spec={**release.spec, "memory_limit": "５１２Mi"}
+    )
+    outcomes = [reconcile.apply_application(application.pk) for _ in range(3)]
+    application.refresh_from_db()
+    if outcomes[0] is Outcome.REJECTED:
+        pytest.skip("this API server answers the bad quantity with a 4xx refusal")
+    assert outcomes == [Outcome.UNREACHABLE, Outcome.UNREACHABLE, Outcome.REJECTED]
+    assert application.sync_state == Application.SyncState.REJECTED
+    assert "quantities must match" in application.sync_message

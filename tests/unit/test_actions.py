@@ -116,3 +116,11 @@ def test_no_default_cluster_is_a_field_error(owner, organization, offline_cluste
             AppSpec(image="nginx:1.27"),
         )
     assert "cluster" in raised.value.message_dict
+
+
+def test_a_change_that_changes_nothing_is_refused(owner, organization, offline_cluster):
+    application = factories.application(owner, organization, offline_cluster)
+    with pytest.raises(ValidationError) as raised:
+        actions.scale_application(Actor(user=owner, via="test"), application, 2)
+    assert "Nothing to deploy" in raised.value.messages[0]
+    assert application.releases.count() == 1

@@ -13,7 +13,9 @@ def test_cpu_forms_people_write(text, millicores):
     assert cpu_millicores(text) == Decimal(millicores)
 
 
-@pytest.mark.parametrize("text", ["abc", "", "1Gi", "500 m", "-1", "1e3", "1.5.5", "m"])
+@pytest.mark.parametrize(
+    "text", ["abc", "", "1Gi", "500 m", "-1", "1e3", "1.5.5", "m", "٥٠٠m", "５００m"]
+)
 def test_cpu_refuses_what_is_not_an_amount(text):
     with pytest.raises(QuantityError):
         cpu_millicores(text)
@@ -33,7 +35,7 @@ def test_memory_units(text, size):
     assert memory_bytes(text) == Decimal(size)
 
 
-@pytest.mark.parametrize("text", ["1.5.5Gi", "abc", "1 Gi", "1gi", "1m", "Gi", "-1Gi"])
+@pytest.mark.parametrize("text", ["1.5.5Gi", "abc", "1 Gi", "1gi", "1m", "Gi", "-1Gi", "５１２Mi"])
 def test_memory_refuses_malformed(text):
     with pytest.raises(QuantityError):
         memory_bytes(text)

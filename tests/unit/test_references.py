@@ -31,6 +31,8 @@ def test_valid_references(reference):
         ("nginx@sha256:xyz", "digest"),
         ("a" * 256, "at most 255"),
         ("team//app", "not an image name"),
+        ("nginx:é", "tag 'é'"),
+        ("ngïnx:1", "not an image name"),
     ],
 )
 def test_invalid_references_say_what_to_fix(reference, hint):

@@ -52,6 +52,7 @@ def test_app_names_refused_with_reason(name, hint):
         ),
         ({"env": (("1BAD", "x"),)}, "env", "not a variable name"),
         ({"env": (("A", "1"), ("A", "2"))}, "env", "set twice"),
+        ({"env": (("BIG", "x" * 70_000),)}, "env", "at most 64 KiB"),
     ],
 )
 def test_each_bad_field_is_named(fields, field, hint):

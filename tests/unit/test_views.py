@@ -149,3 +149,18 @@ def test_chinese_translation(client, owner, organization):
     signed_in(client, owner)
     response = client.get(f"/orgs/{organization.slug}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "新建应用" in response.content.decode()
+
+
+def test_release_history_shows_env_as_written(client, owner, organization, offline_cluster):
+    from apps import actions
+    from apps.spec import AppSpec
+    from tenants.audit import Actor
+
+    application = factories.application(owner, organization, offline_cluster)
+    actions.update_application(
+        Actor(user=owner, via="test"),
+        application,
+        AppSpec(image="nginx:1.27", instances=2, port=80, env=(("LOG_LEVEL", "debug"),)),
+    )
+    page = signed_in(client, owner).get(f"/orgs/{organization.slug}/apps/hello/").content.decode()
+    assert "— → LOG_LEVEL=debug" in page
