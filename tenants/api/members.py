@@ -19,7 +19,10 @@ class MemberList(generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        organization = access.get_organization(self.request.user, self.kwargs["organization"])
+        # The same rule as the console's members page: managers see the list.
+        organization = access.get_organization(
+            self.request.user, self.kwargs["organization"], Action.MANAGE_MEMBERS
+        )
         return (
             access.members_of(self.request.user, organization)
             .select_related("user")

@@ -100,7 +100,7 @@ ROUTES: dict[str, Rule] = {
     "api:department-members": dept(
         GET=A.MANAGE_DEPARTMENT_MEMBERS, POST=A.MANAGE_DEPARTMENT_MEMBERS
     ),
-    "api:members": org(GET=A.VIEW_ORGANIZATION),
+    "api:members": org(GET=A.MANAGE_MEMBERS),
     "api:member": org(GET=A.MANAGE_MEMBERS, PATCH=A.MANAGE_MEMBERS, DELETE=A.MANAGE_MEMBERS),
     "api:invitations": org(GET=A.MANAGE_MEMBERS, POST=A.MANAGE_MEMBERS),
     "api:accept-invitation": special("signed_in", "POST"),
