@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -15,7 +17,7 @@ from apps.kube.client import ClusterAddress, ClusterError, NotFound, request
 from tenants.models import DepartmentRole, Role
 
 from . import factories
-from .processes import free_port
+from .processes import ROOT, free_port
 
 
 @pytest.fixture(autouse=True)
@@ -192,3 +194,15 @@ def smtp_mailbox(settings):
         yield mailbox
     finally:
         controller.stop()
+
+
+@pytest.fixture(scope="session")
+def real_node(local_kubeconfig):
+    """The local cluster's real node, which runs containers; skipped where it is off."""
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "localcluster/cluster.py"), "real-node"],
+        capture_output=True,
+        text=True,
+    )
+    if check.returncode != 0:
+        pytest.skip(f"no real node on this machine: {(check.stdout + check.stderr).strip()}")

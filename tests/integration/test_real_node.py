@@ -4,7 +4,6 @@ through the ingress controller. Skipped, saying why, where containers cannot run
 import http.client
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,24 +15,13 @@ from apps.reconcile import Outcome
 from tenants.audit import Actor
 
 from .. import factories
-from ..processes import ROOT, wait_until
+from ..processes import wait_until
 
 pytestmark = [pytest.mark.cluster, pytest.mark.realnode]
 
 HELLO_IMAGE = "127.0.0.1:5000/berth/hello-http:1"
 MEMORY_HOG_IMAGE = "127.0.0.1:5000/berth/memory-hog:1"
 INGRESS = ("127.0.0.1", 18080)
-
-
-@pytest.fixture(scope="session")
-def real_node(local_kubeconfig):
-    check = subprocess.run(
-        [sys.executable, str(ROOT / "localcluster/cluster.py"), "real-node"],
-        capture_output=True,
-        text=True,
-    )
-    if check.returncode != 0:
-        pytest.skip(f"no real node on this machine: {(check.stdout + check.stderr).strip()}")
 
 
 @pytest.fixture
