@@ -21,6 +21,9 @@ class ApplicationStatusConsumer(AsyncJsonWebsocketConsumer):
         kwargs = self.scope["url_route"]["kwargs"]
         application_id = await self._visible_application_id(kwargs["organization"], kwargs["name"])
         if application_id is None:
+            # Accept, then close: a refused handshake reaches the browser as a bare
+            # HTTP 403, while a close code says "not found" like the pages do.
+            await self.accept()
             await self.close(code=NOT_VISIBLE)
             return
         self.groups_joined = [application_group(application_id), user_group(self.scope["user"].pk)]

@@ -39,7 +39,9 @@
       refresh();
     };
     socket.onmessage = refresh;
-    socket.onclose = () => {
+    socket.onclose = (event) => {
+      // 4404: the app is gone, or no longer this user's to see; the page says which.
+      if (event.code === 4404) { window.location.reload(); return; }
       poll();
       setTimeout(connect, 5000);
     };

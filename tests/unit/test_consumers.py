@@ -19,12 +19,17 @@ IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
 async def connect(user, organization, name="hello"):
+    """Connect; a refused listener is accepted and at once closed with code 4404."""
     communicator = WebsocketCommunicator(
         URLRouter(websocket_urlpatterns), f"/ws/orgs/{organization.slug}/apps/{name}/"
     )
     communicator.scope["user"] = user
-    connected, code = await communicator.connect()
-    return communicator, connected, code
+    await communicator.connect()
+    if await communicator.receive_nothing(timeout=0.3):
+        return communicator, True, None
+    message = await communicator.receive_output()
+    assert message["type"] == "websocket.close"
+    return communicator, False, message["code"]
 
 
 @pytest.mark.django_db(transaction=True)
