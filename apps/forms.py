@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from console.forms import add_errors
 
 from .models import Cluster
-from .spec import AppSpec, format_env_lines, parse_env_lines, validate_spec
+from .spec import AppSpec, format_env_lines, parse_env_lines
 
 
 class SpecForm(forms.Form):
@@ -50,21 +50,21 @@ class SpecForm(forms.Form):
         return {**spec.to_dict(), "env": format_env_lines(spec.env)}
 
     def clean(self):
+        """Shape the input into a spec. Whether the spec may be deployed is the action
+        function's to say, so a refusal is audited like one through the API."""
         data = super().clean()
         if self.errors:
             return data
         try:
-            data["spec"] = validate_spec(
-                AppSpec(
-                    image=data["image"].strip(),
-                    instances=data["instances"],
-                    cpu_limit=data["cpu_limit"].strip(),
-                    memory_limit=data["memory_limit"].strip(),
-                    cpu_request=data["cpu_request"].strip(),
-                    memory_request=data["memory_request"].strip(),
-                    port=data["port"],
-                    env=parse_env_lines(data["env"]),
-                )
+            data["spec"] = AppSpec(
+                image=data["image"].strip(),
+                instances=data["instances"],
+                cpu_limit=data["cpu_limit"].strip(),
+                memory_limit=data["memory_limit"].strip(),
+                cpu_request=data["cpu_request"].strip(),
+                memory_request=data["memory_request"].strip(),
+                port=data["port"],
+                env=parse_env_lines(data["env"]),
             )
         except ValidationError as error:
             add_errors(self, error)

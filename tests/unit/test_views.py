@@ -164,3 +164,18 @@ def test_release_history_shows_env_as_written(client, owner, organization, offli
     )
     page = signed_in(client, owner).get(f"/orgs/{organization.slug}/apps/hello/").content.decode()
     assert "— → LOG_LEVEL=debug" in page
+
+
+def test_console_refusal_is_audited_as_failed(client, owner, organization, offline_cluster):
+    from tenants.models import AuditEvent
+
+    data = {
+        **NEW_APP,
+        "department": organization.departments.get().pk,
+        "cluster": offline_cluster.pk,
+        "cpu_limit": "abc",
+    }
+    signed_in(client, owner).post(f"/orgs/{organization.slug}/apps/new/", data)
+    [event] = AuditEvent.objects.filter(action="application.create")
+    assert (event.result, event.actor, event.via) == ("failure", owner, "console")
+    assert "cpu_limit" in event.reason or "CPU" in event.reason
