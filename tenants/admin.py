@@ -21,6 +21,20 @@ def _actor(request) -> Actor:
     return Actor.from_request(request, via="admin")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: these rows change only through their own pages
+    (a user's keys) or never at all (the audit log)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ActionAdmin(AuditTrailColumn, admin.ModelAdmin):
     """Saves and deletes through action functions; refusals become error messages.
 
@@ -152,25 +166,16 @@ class MembershipAdmin(ActionAdmin):
 
 
 @admin.register(DepartmentMembership)
-class DepartmentMembershipAdmin(AuditTrailColumn, admin.ModelAdmin):
+class DepartmentMembershipAdmin(AuditTrailColumn, ReadOnlyAdmin):
     """Read-only: department roles are set by department admins in the console."""
 
     list_display = ["user", "department", "role"]
     search_fields = ["user__username", "department__name", "department__organization__name"]
     list_select_related = ["user", "department__organization"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AccessKey)
-class AccessKeyAdmin(admin.ModelAdmin):
+class AccessKeyAdmin(ReadOnlyAdmin):
     """Read-only, and without the secret: keys belong to their users."""
 
     list_display = ["key_id", "user", "name", "is_active", "expires_at", "last_used_at"]
@@ -178,18 +183,9 @@ class AccessKeyAdmin(admin.ModelAdmin):
     fields = ["key_id", "user", "name", "is_active", "expires_at", "last_used_at", "last_used_from"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = [
         "occurred_at",
         "actor_name",
@@ -203,12 +199,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ["actor_name", "target_name", "action", "request_id"]
     # Counting a million rows on every page would be the slow part.
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
