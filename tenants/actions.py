@@ -214,6 +214,33 @@ def accept_invitation(actor: Actor, invitation: Invitation | None) -> Membership
     return membership
 
 
+@audited("member.sign_up")
+def sign_up_and_accept(
+    actor: Actor, invitation: Invitation | None, username: str, password: str
+) -> Membership:
+    """Create an account for someone invited who has none, with the invitation's
+    email, and accept the invitation with it: both or neither."""
+    if invitation is None:
+        raise ValidationError(_("This invitation link is not valid."))
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(
+            username=username, email=invitation.email, password=password
+        )
+        record(
+            Actor(user=user, via=actor.via, source_address=actor.source_address,
+                  request_id=actor.request_id),
+            "member.sign_up",
+            user,
+            organization=invitation.organization,
+            changes={"username": username, "email": invitation.email},
+        )  # fmt: skip
+        return accept_invitation(
+            Actor(user=user, via=actor.via, source_address=actor.source_address,
+                  request_id=actor.request_id),
+            invitation,
+        )  # fmt: skip
+
+
 def _check_acceptable(actor: Actor, invitation: Invitation) -> None:
     if actor.user is None:
         raise ValidationError(_("Sign in to accept this invitation."))

@@ -85,7 +85,8 @@ ROUTES: dict[str, Rule] = {
     "tenants:revoke_app_access": app(POST=A.GRANT_APP),
     "tenants:audit": org(GET=A.VIEW_AUDIT),
     "tenants:audit_export": org(GET=A.VIEW_AUDIT),
-    "account:accept_invitation": special("signed_in", "GET", "POST"),
+    # Public: someone invited without an account signs up on this page.
+    "account:accept_invitation": special("public", "GET", "POST"),
     "account:access_keys": special("signed_in", "GET", "POST"),
     "account:enable_key": special("own_key", "POST"),
     "account:disable_key": special("own_key", "POST"),

@@ -199,6 +199,42 @@ def test_invitation_page_joins_the_signed_in_user(
     assert Membership.objects.filter(user=newcomer, organization=organization).exists()
 
 
+def test_someone_without_an_account_signs_up_from_the_invitation(
+    client, owner, organization, smtp_mailbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(owner, organization, email="newcomer@example.test")
+    url = f"/invitations/{link_token(smtp_mailbox.messages[0])}/"
+    assert "Create your account" in client.get(url).content.decode()
+    weak = client.post(url, {"username": "newcomer", "password1": "x", "password2": "x"})
+    assert weak.status_code == 200 and not Membership.objects.filter(user__username="newcomer")
+    password = "a-long-enough-secret-42"
+    response = client.post(
+        url, {"username": "newcomer", "password1": password, "password2": password}
+    )
+    assert response.url == f"/orgs/{organization.slug}/"
+    membership = Membership.objects.get(user__username="newcomer")
+    assert (membership.organization, membership.user.email) == (
+        organization,
+        "newcomer@example.test",
+    )
+    assert client.get(response.url).status_code == 200  # signed in as the new account
+    assert AuditEvent.objects.filter(action="member.sign_up", result="success").count() == 1
+    # The link worked once: a second sign-up with it creates no account.
+    other = client_class_post(url, "second", password)
+    assert other.status_code == 200
+    assert not Membership.objects.filter(user__username="second").exists()
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.filter(username="second").exists()
+
+
+def client_class_post(url, username, password):
+    from django.test import Client
+
+    return Client().post(url, {"username": username, "password1": password, "password2": password})
+
+
 def test_tenancy_pages_render_for_an_owner(client, owner, organization, offline_cluster):
     factories.application(owner, organization, offline_cluster)
     client.force_login(owner)
