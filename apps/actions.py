@@ -8,6 +8,7 @@ committed. Views, the API, the CLI and the admin all call these.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -77,14 +78,21 @@ def create_application(
 @audited("application.update")
 def update_application(actor: Actor, application: Application, spec: AppSpec) -> Release:
     """Deploy a new release with a changed spec (image, resources, env, port, ...)."""
-    return _change(actor, application, spec, Release.Cause.UPDATE, "application.update")
+    return _change(
+        actor, application, lambda current: spec, Release.Cause.UPDATE, "application.update"
+    )
 
 
 @audited("application.scale")
 def scale_application(actor: Actor, application: Application, instances: int) -> Release:
     """Run a different number of instances: a release of its own, like any change."""
-    spec = replace(application.spec, instances=instances)
-    return _change(actor, application, spec, Release.Cause.SCALE, "application.scale")
+    return _change(
+        actor,
+        application,
+        lambda current: replace(current, instances=instances),
+        Release.Cause.SCALE,
+        "application.scale",
+    )
 
 
 @audited("application.rollback")
@@ -101,7 +109,7 @@ def rollback_application(actor: Actor, application: Application, number: int) ->
     return _change(
         actor,
         application,
-        target.app_spec,
+        lambda current: target.app_spec,
         Release.Cause.ROLLBACK,
         "application.rollback",
         rollback_to=number,
@@ -136,13 +144,17 @@ def delete_application(actor: Actor, application: Application) -> None:
 def _change(
     actor: Actor,
     application: Application,
-    spec: AppSpec,
+    spec_from: Callable[[AppSpec], AppSpec],
     cause: str,
     audit_action: str,
     rollback_to: int | None = None,
 ) -> Release:
+    """Make the release whose spec `spec_from` derives from the app's current one.
+
+    The current spec is read under the app's row lock, so a scale right after an
+    update scales the updated spec instead of bringing back the one it replaced.
+    """
     access.require(actor.user, Action.DEPLOY_APP, application)
-    validate_spec(spec)
     with transaction.atomic():
         locked = (
             Application.objects.select_for_update(of=("self",))
@@ -152,6 +164,7 @@ def _change(
         if locked.sync_state == Application.SyncState.DELETING:
             raise ValidationError(_("This app is being deleted and can no longer change."))
         before = locked.spec
+        spec = validate_spec(spec_from(before))
         if spec == before and cause != Release.Cause.ROLLBACK:
             # A release that changes nothing would still replace every instance.
             raise ValidationError(
@@ -185,9 +198,14 @@ def _new_release(
     """Number, store and schedule a release. Runs inside the caller's transaction,
     which holds the app's row lock, so numbers never collide."""
     previous = application.desired_release
+    number = (previous.number + 1) if previous else 1
+    same_instances = (
+        previous is not None and replace(previous.app_spec, instances=spec.instances) == spec
+    )
     release = Release.objects.create(
         application=application,
-        number=(previous.number + 1) if previous else 1,
+        number=number,
+        template_release=previous.instance_release if same_instances else number,
         spec=spec.to_dict(),
         cause=cause,
         rollback_to=rollback_to,

@@ -156,6 +156,9 @@ class Release(models.Model):
     spec = models.JSONField(_("spec"))
     cause = models.CharField(_("cause"), max_length=16, choices=Cause.choices)
     rollback_to = models.PositiveIntegerField(null=True, blank=True)
+    # The release whose instances this one runs: its own number, unless it changed
+    # only the number of instances. Instances carry it, so scaling replaces none.
+    template_release = models.PositiveIntegerField(null=True, blank=True)
     # [{"field": ..., "before": ..., "after": ...}], computed once at creation.
     changes = models.JSONField(_("changes"), default=list)
     created_by = models.ForeignKey(
@@ -185,6 +188,10 @@ class Release(models.Model):
     @property
     def app_spec(self) -> AppSpec:
         return AppSpec.from_dict(self.spec)
+
+    @property
+    def instance_release(self) -> int:
+        return self.template_release or self.number
 
 
 class Instance(models.Model):

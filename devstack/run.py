@@ -66,13 +66,12 @@ def main() -> None:
     subprocess.run([*services, "up", "redis"], check=True)
     (ROOT / "var").mkdir(exist_ok=True)
     manage("migrate", "--noinput", "-v", "0")
+    password = os.environ.get("BERTH_DEMO_PASSWORD")
     manage(
         "bootstrap_local",
-        *(
-            ["--password", os.environ["BERTH_DEMO_PASSWORD"]]
-            if os.environ.get("BERTH_DEMO_PASSWORD")
-            else []
-        ),
+        "--node-pool",
+        node_pool(),
+        *(["--password", password] if password else []),
     )
 
     children = [

@@ -9,7 +9,9 @@ def render_deployment(application, release) -> dict:
     """The Deployment that runs a release, its instances spread across zones."""
     spec = release.app_spec
     selector = application_selector(application)
-    pod_labels = {**application_labels(application), RELEASE: str(release.number)}
+    # Pods carry the release that defined them, not the newest one: a release that
+    # only scales keeps the pod template, so no running instance is replaced.
+    pod_labels = {**application_labels(application), RELEASE: str(release.instance_release)}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",

@@ -51,11 +51,16 @@ def test_create_scale_delete(local_cluster, owner, organization, tenant_namespac
     assert application.health == "running"
 
     actor = Actor(user=owner, via="test")
+    previous = {instance.pod_name for instance in instances}
     for count in (5, 1):
         actions.scale_application(actor, application, count)
         assert reconcile.apply_application(application.pk) is Outcome.APPLIED
         application = rollout_settles(application, count)
-        assert application.instances.count() == count
+        running = {instance.pod_name for instance in application.instances.all()}
+        assert len(running) == count
+        # Scaling adds or removes instances; it replaces none of the running ones.
+        assert running > previous if count > len(previous) else running < previous
+        previous = running
     assert application.applied_release.number == 3
 
     actions.delete_application(actor, application)

@@ -124,3 +124,18 @@ def test_a_change_that_changes_nothing_is_refused(owner, organization, offline_c
         actions.scale_application(Actor(user=owner, via="test"), application, 2)
     assert "Nothing to deploy" in raised.value.messages[0]
     assert application.releases.count() == 1
+
+
+def test_a_scale_keeps_the_instances_release(owner, organization, offline_cluster):
+    application = factories.application(owner, organization, offline_cluster)
+    actor = Actor(user=owner, via="test")
+    scaled = actions.scale_application(actor, application, 5)
+    updated = actions.update_application(
+        actor, application, AppSpec(image="nginx:1.28", instances=5, port=80)
+    )
+    rescaled = actions.scale_application(actor, application, 1)
+    assert [scaled.instance_release, updated.instance_release, rescaled.instance_release] == [
+        1,
+        3,
+        3,
+    ]

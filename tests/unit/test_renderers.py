@@ -102,3 +102,16 @@ def test_ingress_routes_the_public_hostname(settings):
         "name": "hello",
         "port": {"number": 80},
     }
+
+
+def test_scaling_keeps_the_pod_template():
+    application, release = sample_release()
+    scaled = Release(
+        application=application,
+        number=4,
+        spec={**release.spec, "instances": 5},
+        template_release=3,
+    )
+    before = render_release(application, release)[2]["spec"]["template"]
+    after = render_release(application, scaled)[2]["spec"]["template"]
+    assert before == after
