@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import uuid
 from dataclasses import dataclass, field
@@ -108,6 +109,17 @@ def audited(action: str):
         return wrapper
 
     return decorate
+
+
+@contextlib.contextmanager
+def refusal_audited(actor: Actor, action: str, target):
+    """Audit a refusal raised inside the block as a failed `action` on `target`: for
+    the checks a view or endpoint makes before it reaches the action function."""
+    try:
+        yield
+    except REFUSALS as error:
+        record_failure(actor, action, target, error)
+        raise
 
 
 def record_failure(actor: Actor, action: str, target, error: Exception) -> AuditEvent:

@@ -10,14 +10,25 @@ from rest_framework.response import Response
 from console.api import actor, valid_data
 from tenants import access
 from tenants.access import Action
+from tenants.audit import refusal_audited
 
 from .. import actions
 from . import serializers
 
 
-def _application(view, action: Action = Action.VIEW_APP):
+def _application(view):
+    """The app, if the user may see it."""
     kwargs = view.kwargs
-    return access.get_application(view.request.user, kwargs["organization"], kwargs["name"], action)
+    return access.get_application(view.request.user, kwargs["organization"], kwargs["name"])
+
+
+def _changeable(view, action: Action, audit_action: str):
+    """The app, once `action` is allowed on it: checked before the input is, and a
+    refusal audited as the failed attempt it is."""
+    application = _application(view)
+    with refusal_audited(actor(view.request), audit_action, application):
+        access.require(view.request.user, action, application)
+    return application
 
 
 def _detail(application, status_code=status.HTTP_200_OK) -> Response:
@@ -73,7 +84,9 @@ class ApplicationDetail(generics.GenericAPIView):
 
     @extend_schema(responses={202: None})
     def delete(self, request, organization, name):
-        actions.delete_application(actor(request), _application(self, Action.DELETE_APP))
+        actions.delete_application(
+            actor(request), _changeable(self, Action.DELETE_APP, "application.delete")
+        )
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
@@ -90,7 +103,7 @@ class ReleaseList(generics.ListCreateAPIView):
         request=serializers.SpecSerializer, responses={201: serializers.ReleaseSerializer}
     )
     def post(self, request, organization, name):
-        application = _application(self, Action.DEPLOY_APP)
+        application = _changeable(self, Action.DEPLOY_APP, "application.update")
         shaped = serializers.SpecSerializer(data=request.data)
         shaped.is_valid(raise_exception=True)
         release = actions.update_application(actor(request), application, shaped.to_spec())
@@ -113,7 +126,7 @@ class Scale(generics.GenericAPIView):
 
     @extend_schema(responses={201: serializers.ReleaseSerializer})
     def post(self, request, organization, name):
-        application = _application(self, Action.DEPLOY_APP)
+        application = _changeable(self, Action.DEPLOY_APP, "application.scale")
         data = valid_data(serializers.ScaleSerializer, request)
         release = actions.scale_application(actor(request), application, data["instances"])
         body = serializers.ReleaseSerializer(release).data
@@ -125,7 +138,7 @@ class Rollback(generics.GenericAPIView):
 
     @extend_schema(responses={201: serializers.ReleaseSerializer})
     def post(self, request, organization, name):
-        application = _application(self, Action.DEPLOY_APP)
+        application = _changeable(self, Action.DEPLOY_APP, "application.rollback")
         data = valid_data(serializers.RollbackSerializer, request)
         release = actions.rollback_application(actor(request), application, data["release"])
         body = serializers.ReleaseSerializer(release).data

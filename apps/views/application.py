@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from tenants import access
 from tenants.access import Action
-from tenants.audit import Actor
+from tenants.audit import Actor, refusal_audited
 
 from .. import actions
 from ..forms import NewApplicationForm, ScaleForm, SpecForm, add_errors
@@ -69,7 +69,7 @@ def _detail_context(request, application) -> dict:
 @login_required
 def edit_application(request, organization, name):
     """Deploy a new release with a changed spec."""
-    application = access.get_application(request.user, organization, name, Action.DEPLOY_APP)
+    application = _for_change(request, organization, name, Action.DEPLOY_APP, "application.update")
     form = SpecForm(request.POST or None, initial=SpecForm.initial_from(application.spec))
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,7 +93,7 @@ def edit_application(request, organization, name):
 @login_required
 @require_POST
 def scale_application(request, organization, name):
-    application = access.get_application(request.user, organization, name, Action.DEPLOY_APP)
+    application = _for_change(request, organization, name, Action.DEPLOY_APP, "application.scale")
     form = ScaleForm(request.POST)
     if not form.is_valid():
         for message in form.errors["instances"]:
@@ -118,7 +118,9 @@ def scale_application(request, organization, name):
 @login_required
 @require_POST
 def rollback_application(request, organization, name, number):
-    application = access.get_application(request.user, organization, name, Action.DEPLOY_APP)
+    application = _for_change(
+        request, organization, name, Action.DEPLOY_APP, "application.rollback"
+    )
     try:
         release = actions.rollback_application(Actor.from_request(request), application, number)
     except ValidationError as error:
@@ -135,7 +137,7 @@ def rollback_application(request, organization, name, number):
 
 @login_required
 def delete_application(request, organization, name):
-    application = access.get_application(request.user, organization, name, Action.DELETE_APP)
+    application = _for_change(request, organization, name, Action.DELETE_APP, "application.delete")
     if request.method == "POST":
         if request.POST.get("confirm_name", "").strip() != application.name:
             messages.error(request, _("Type the app's name to confirm."))
@@ -148,3 +150,15 @@ def delete_application(request, organization, name):
         "apps/application_confirm_delete.html",
         {"organization": application.organization, "application": application},
     )
+
+
+def _for_change(request, organization, name, action: Action, audit_action: str):
+    """The app a change is about, once `action` is allowed on it. A refused POST is an
+    attempted change, audited as failed; refusing to show a form is not."""
+    application = access.get_application(request.user, organization, name)
+    if request.method != "POST":
+        access.require(request.user, action, application)
+        return application
+    with refusal_audited(Actor.from_request(request), audit_action, application):
+        access.require(request.user, action, application)
+    return application

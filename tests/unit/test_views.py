@@ -179,3 +179,35 @@ def test_console_refusal_is_audited_as_failed(client, owner, organization, offli
     [event] = AuditEvent.objects.filter(action="application.create")
     assert (event.result, event.actor, event.via) == ("failure", owner, "console")
     assert "cpu_limit" in event.reason or "CPU" in event.reason
+
+
+def test_refused_change_by_a_viewer_is_audited(
+    client, owner, viewer, organization, offline_cluster
+):
+    from tenants.models import AuditEvent
+
+    factories.application(owner, organization, offline_cluster)
+    signed_in(client, viewer)
+    base = f"/orgs/{organization.slug}/apps/hello"
+    assert client.post(f"{base}/scale/", {"instances": 5}).status_code == 403
+    assert client.post(f"{base}/delete/", {"confirm_name": "hello"}).status_code == 403
+    assert client.get(f"{base}/edit/").status_code == 403
+    refused = AuditEvent.objects.filter(actor=viewer, result="failure")
+    assert sorted(refused.values_list("action", flat=True)) == [
+        "application.delete",
+        "application.scale",
+    ]
+
+
+def test_refused_api_change_by_a_viewer_is_audited(owner, viewer, organization, offline_cluster):
+    from rest_framework.test import APIClient
+
+    from tenants.models import AuditEvent
+
+    factories.application(owner, organization, offline_cluster)
+    api = APIClient()
+    api.force_authenticate(viewer)
+    url = f"/api/v1/orgs/{organization.slug}/apps/hello/scale/"
+    assert api.post(url, {"instances": 5}, format="json").status_code == 403
+    [event] = AuditEvent.objects.filter(actor=viewer, result="failure")
+    assert (event.action, event.via) == ("application.scale", "api")
