@@ -36,7 +36,7 @@ class SpecForm(forms.Form):
         help_text=_("Guaranteed share; empty means the same as memory."),
     )
     port = forms.IntegerField(
-        label=_("Port"), initial=80, help_text=_("The port your container listens on.")
+        label=_("Port"), initial=AppSpec.port, help_text=_("The port your container listens on.")
     )
     env = forms.CharField(
         label=_("Environment"),

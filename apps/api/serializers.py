@@ -1,13 +1,27 @@
 """How apps, releases and instances look in the API. `apps.spec` validates specs;
 these serializers only shape JSON into an AppSpec and back."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Application, Cluster, Instance, Release
 from ..spec import AppSpec
 
 
-class SpecSerializer(serializers.Serializer):
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so a misspelt one ("cpu" for "cpu_limit")
+    is an error rather than silently left at its default."""
+
+    def validate(self, attrs):
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                {name: [_("Unknown field; see the API schema for the fields.")] for name in unknown}
+            )
+        return attrs
+
+
+class SpecSerializer(StrictSerializer):
     image = serializers.CharField(max_length=255)
     instances = serializers.IntegerField(default=1)
     cpu_limit = serializers.CharField(default="500m")

@@ -31,9 +31,8 @@ def test_app_lifecycle(api, organization, offline_cluster):
     assert [app["name"] for app in api.get(base).json()] == ["hello"]
     scaled = api.post(f"{base}hello/scale/", {"instances": 4}, content_type="application/json")
     assert scaled.json()["number"] == 2
-    release = api.post(
-        f"{base}hello/releases/", {**APP, "image": "nginx:1.28"}, content_type="application/json"
-    )
+    spec = {"image": "nginx:1.28", "instances": 4, "port": 80}
+    release = api.post(f"{base}hello/releases/", spec, content_type="application/json")
     assert release.json()["number"] == 3
     rolled = api.post(f"{base}hello/rollback/", {"release": 1}, content_type="application/json")
     assert rolled.json()["rollback_to"] == 1

@@ -211,3 +211,18 @@ def test_refused_api_change_by_a_viewer_is_audited(owner, viewer, organization, 
     assert api.post(url, {"instances": 5}, format="json").status_code == 403
     [event] = AuditEvent.objects.filter(actor=viewer, result="failure")
     assert (event.action, event.via) == ("application.scale", "api")
+
+
+def test_api_refuses_unknown_fields(owner, organization, offline_cluster):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(owner)
+    response = api.post(
+        f"/api/v1/orgs/{organization.slug}/apps/",
+        {"name": "hello", "department": "web", "image": "nginx:1.27", "cpu": "abc"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "cpu" in response.json()
+    assert not Application.objects.exists()
