@@ -40,7 +40,12 @@ def apply_application(application_id: int) -> str:
 @shared_task
 def watch_rollout(application_id: int, deadline: str) -> None:
     """Poll a rollout until it completes or the deadline passes (after that the
-    periodic reconcile keeps the status fresh)."""
+    periodic reconcile keeps the status fresh).
+
+    TODO: polling costs two API calls per app every few seconds during a rollout and
+    every 30 s after; a status reader holding one watch on Berth's pods per cluster
+    would push changes as they happen and scale to thousands of apps.
+    """
     rollout = reconcile.refresh_status(application_id)
     if rollout is not None and rollout.complete:
         return
