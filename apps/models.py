@@ -1,5 +1,7 @@
 """Applications, their numbered releases, the clusters they run on and their instances."""
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -185,8 +187,9 @@ class Release(models.Model):
             raise ValueError("Releases are immutable; create a new release instead.")
         super().save(*args, **kwargs)
 
-    @property
+    @cached_property
     def app_spec(self) -> AppSpec:
+        # Parsed once per row: releases never change, and a page reads it repeatedly.
         return AppSpec.from_dict(self.spec)
 
     @property

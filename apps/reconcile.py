@@ -169,10 +169,9 @@ def _store_instances(application: Application, rollout: RolloutStatus) -> None:
             for pod in rollout.pods
         )
         fields = {"ready_instances": rollout.ready, "status_checked_at": timezone.now()}
-        # The cluster answered, so an earlier "unreachable" is over for a synced app.
-        Application.objects.filter(pk=application.pk).update(**fields)
         if rollout.message and application.sync_state == Application.SyncState.SYNCED:
-            Application.objects.filter(pk=application.pk).update(sync_message=rollout.message)
+            fields["sync_message"] = rollout.message  # e.g. a rollout past its deadline
+        Application.objects.filter(pk=application.pk).update(**fields)
     notify(application.pk)
 
 

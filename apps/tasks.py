@@ -69,10 +69,11 @@ def reconcile_due() -> None:
     due = Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True)
     unsettled = Application.objects.filter(due).exclude(sync_state=Application.SyncState.SYNCED)
     unsettled = unsettled.exclude(sync_state=Application.SyncState.REJECTED)
-    for application_id, state in unsettled.values_list("id", "sync_state"):
-        Application.objects.filter(pk=application_id).update(
-            next_attempt_at=now + timedelta(seconds=TASK_GRACE_SECONDS)
-        )
+    driven = list(unsettled.values_list("id", "sync_state"))
+    Application.objects.filter(pk__in=[application_id for application_id, _ in driven]).update(
+        next_attempt_at=now + timedelta(seconds=TASK_GRACE_SECONDS)
+    )
+    for application_id, state in driven:
         if state == Application.SyncState.DELETING:
             delete_application.delay(application_id)
         else:

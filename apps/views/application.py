@@ -54,15 +54,14 @@ def application_status(request, organization, name):
 
 
 def _detail_context(request, application) -> dict:
-    user = request.user
+    held = access.holders(request.user, application)
     return {
         "organization": application.organization,
         "application": application,
         "instances": application.instances.all(),
         "releases": application.releases.all()[:20],
-        "can_deploy": access.can(user, Action.DEPLOY_APP, application),
-        "can_delete": access.can(user, Action.DELETE_APP, application),
-        "scale_form": ScaleForm(initial={"instances": application.desired_instances}),
+        "can_deploy": access.permits(held, Action.DEPLOY_APP),
+        "can_delete": access.permits(held, Action.DELETE_APP),
     }
 
 
