@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import uuid
 from dataclasses import dataclass, field
@@ -111,14 +110,15 @@ def audited(action: str):
     return decorate
 
 
-@contextlib.contextmanager
-def refusal_audited(actor: Actor, action: str, target):
-    """Audit a refusal raised inside the block as a failed `action` on `target`: for
-    the checks a view or endpoint makes before it reaches the action function."""
+def require_audited(actor: Actor, action, audit_action: str, target) -> None:
+    """`access.require`, for the check a view or endpoint makes before reading input:
+    a refusal is audited as a failed `audit_action`, as the action function would."""
+    from . import access
+
     try:
-        yield
+        access.require(actor.user, action, target)
     except REFUSALS as error:
-        record_failure(actor, action, target, error)
+        record_failure(actor, audit_action, target, error)
         raise
 
 

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from console.api import actor, valid_data
 from tenants import access
 from tenants.access import Action
-from tenants.audit import refusal_audited
+from tenants.audit import require_audited
 
 from .. import actions
 from . import serializers
@@ -26,8 +26,7 @@ def _changeable(view, action: Action, audit_action: str):
     """The app, once `action` is allowed on it: checked before the input is, and a
     refusal audited as the failed attempt it is."""
     application = _application(view)
-    with refusal_audited(actor(view.request), audit_action, application):
-        access.require(view.request.user, action, application)
+    require_audited(actor(view.request), action, audit_action, application)
     return application
 
 

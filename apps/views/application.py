@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tenants import access
 from tenants.access import Action
-from tenants.audit import Actor, refusal_audited
+from tenants.audit import Actor, require_audited
 
 from .. import actions
 from ..forms import NewApplicationForm, ScaleForm, SpecForm, add_errors
@@ -98,20 +99,18 @@ def scale_application(request, organization, name):
         for message in form.errors["instances"]:
             messages.error(request, _("Instances: %(error)s") % {"error": message})
         return redirect("apps:detail", organization, name)
-    try:
-        release = actions.scale_application(
+    return _deploy(
+        request,
+        organization,
+        name,
+        lambda: actions.scale_application(
             Actor.from_request(request), application, form.cleaned_data["instances"]
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
+        ),
+        lambda release: (
             _("Scaling to %(count)d instances (release %(number)d).")
-            % {"count": release.app_spec.instances, "number": release.number},
-        )
-    return redirect("apps:detail", organization, name)
+            % {"count": release.app_spec.instances, "number": release.number}
+        ),
+    )
 
 
 @login_required
@@ -120,18 +119,16 @@ def rollback_application(request, organization, name, number):
     application = _for_change(
         request, organization, name, Action.DEPLOY_APP, "application.rollback"
     )
-    try:
-        release = actions.rollback_application(Actor.from_request(request), application, number)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
+    return _deploy(
+        request,
+        organization,
+        name,
+        lambda: actions.rollback_application(Actor.from_request(request), application, number),
+        lambda release: (
             _("Rolling back to release %(target)d as release %(number)d.")
-            % {"target": number, "number": release.number},
-        )
-    return redirect("apps:detail", organization, name)
+            % {"target": number, "number": release.number}
+        ),
+    )
 
 
 @login_required
@@ -155,9 +152,20 @@ def _for_change(request, organization, name, action: Action, audit_action: str):
     """The app a change is about, once `action` is allowed on it. A refused POST is an
     attempted change, audited as failed; refusing to show a form is not."""
     application = access.get_application(request.user, organization, name)
-    if request.method != "POST":
-        access.require(request.user, action, application)
-        return application
-    with refusal_audited(Actor.from_request(request), audit_action, application):
+    if request.method == "POST":
+        require_audited(Actor.from_request(request), action, audit_action, application)
+    else:
         access.require(request.user, action, application)
     return application
+
+
+def _deploy(request, organization, name, make_release, describe) -> HttpResponse:
+    """Run a change that makes a release; say how it went on the app's page."""
+    try:
+        release = make_release()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, describe(release))
+    return redirect("apps:detail", organization, name)
