@@ -150,29 +150,48 @@ def refresh_status(application_id: int) -> RolloutStatus | None:
     return rollout
 
 
+INSTANCE_FIELDS = (
+    "pod_name",
+    "release_number",
+    "node_name",
+    "zone",
+    "phase",
+    "ready",
+    "restarts",
+    "reason",
+    "started_at",
+)
+
+
 def _store_instances(application: Application, rollout: RolloutStatus) -> None:
+    """Replace the app's instances with what the cluster reports. When nothing
+    changed (the usual case for a settled app), only the time of the check is
+    written and open pages are not told to fetch again."""
+    reason_length = Instance._meta.get_field("reason").max_length
+    reported = [
+        (pod.name, pod.release_number, pod.node_name, pod.zone, pod.phase, pod.ready,
+         pod.restarts, pod.reason[:reason_length], pod.started_at)
+        for pod in rollout.pods
+    ]  # fmt: skip
+    stored = list(application.instances.order_by("pod_name").values_list(*INSTANCE_FIELDS))
+    fields = {"ready_instances": rollout.ready, "status_checked_at": timezone.now()}
+    if rollout.message and application.sync_state == Application.SyncState.SYNCED:
+        fields["sync_message"] = rollout.message  # e.g. a rollout past its deadline
+    changed = (
+        stored != reported
+        or application.ready_instances != rollout.ready
+        or (fields.get("sync_message", application.sync_message) != application.sync_message)
+    )
     with transaction.atomic():
-        Instance.objects.filter(application=application).delete()
-        Instance.objects.bulk_create(
-            Instance(
-                application=application,
-                pod_name=pod.name,
-                release_number=pod.release_number,
-                node_name=pod.node_name,
-                zone=pod.zone,
-                phase=pod.phase,
-                ready=pod.ready,
-                restarts=pod.restarts,
-                reason=pod.reason[: Instance._meta.get_field("reason").max_length],
-                started_at=pod.started_at,
+        if changed:
+            Instance.objects.filter(application=application).delete()
+            Instance.objects.bulk_create(
+                Instance(application=application, **dict(zip(INSTANCE_FIELDS, row, strict=True)))
+                for row in reported
             )
-            for pod in rollout.pods
-        )
-        fields = {"ready_instances": rollout.ready, "status_checked_at": timezone.now()}
-        if rollout.message and application.sync_state == Application.SyncState.SYNCED:
-            fields["sync_message"] = rollout.message  # e.g. a rollout past its deadline
         Application.objects.filter(pk=application.pk).update(**fields)
-    notify(application.pk)
+    if changed:
+        notify(application.pk)
 
 
 def delete_application(application_id: int) -> Outcome:

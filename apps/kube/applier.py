@@ -11,8 +11,6 @@ APPLY_CONTENT_TYPE = "application/apply-patch+yaml"  # JSON is valid YAML
 _RESOURCES = {
     ("v1", "Namespace"): ("/api/v1", "namespaces", False),
     ("v1", "Service"): ("/api/v1", "services", True),
-    ("v1", "ConfigMap"): ("/api/v1", "configmaps", True),
-    ("v1", "Secret"): ("/api/v1", "secrets", True),
     ("apps/v1", "Deployment"): ("/apis/apps/v1", "deployments", True),
     ("networking.k8s.io/v1", "Ingress"): ("/apis/networking.k8s.io/v1", "ingresses", True),
 }
