@@ -41,6 +41,7 @@ services:
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	mkdir -p var
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(VENV)/.installed
